@@ -18,7 +18,8 @@ class Link:
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"Link is immutable; cannot set {name!r}")
 
-    __delattr__ = __setattr__  # type: ignore[assignment]
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Link is immutable; cannot delete {name!r}")
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Link):
@@ -84,7 +85,8 @@ class ErrorCode:
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"ErrorCode is immutable; cannot set {name!r}")
 
-    __delattr__ = __setattr__  # type: ignore[assignment]
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"ErrorCode is immutable; cannot delete {name!r}")
 
     def _values(self) -> tuple:
         return tuple(getattr(self, name) for name in _FIELDS)

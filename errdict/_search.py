@@ -59,11 +59,11 @@ def search(text: str, *, limit: int | None = 10) -> list[ErrorCode]:
             if best:
                 matched += 1
                 score += best
-        if not matched:
-            continue
+        if matched < len(meaningful):
+            continue  # every meaningful word must match somewhere
         if len(tokens) > 1 and any(phrase in joined for _, _, joined in fields):
             score += 10.0
-        scored.append((-matched, -score, err.code, err))
-    scored.sort(key=lambda row: row[:3])
+        scored.append((matched, -score, err.code, err))
+    scored.sort(key=lambda row: row[1:3])
     results = [row[3] for row in scored]
     return results if limit is None else results[:limit]

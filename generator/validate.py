@@ -185,6 +185,8 @@ _SINGLE_LINE = frozenset({"title", "summary", "advice", "aliases", "links"})
 def check_text(parsed: ParsedEntry) -> None:
     """No field may smuggle markup or a non-https link onto the site."""
     for path, text in _text_fields(parsed.data):
+        if path in parsed.reported_paths:
+            continue
         if path[0] in _SINGLE_LINE and "\n" in text:
             parsed.problem(path, "must be on a single line")
             continue
@@ -208,7 +210,7 @@ def check_text(parsed: ParsedEntry) -> None:
 
 def check_file_name(parsed: ParsedEntry) -> None:
     data = parsed.data
-    if not isinstance(data, dict) or not isinstance(data.get("code"), int) or isinstance(data.get("code"), bool):
+    if not isinstance(data, dict) or type(data.get("code")) is not int or ("code",) in parsed.reported_paths:
         return
     stem = Path(parsed.file).name[: -len(".yaml")]
     if stem != str(data["code"]):
@@ -217,8 +219,13 @@ def check_file_name(parsed: ParsedEntry) -> None:
 
 
 def check_catalog(entries: list[ParsedEntry]) -> None:
-    """Checks across entries: duplicate codes and aliases, references that lead nowhere."""
+    """Checks across entries: duplicate codes and aliases, references that lead nowhere.
+
+    A reference to a code whose file exists but is broken is not reported again: that
+    file's own problems say what to fix.
+    """
     by_code: dict[int, ParsedEntry] = {}
+    files_present = {int(Path(p.file).name[:-5]) for p in entries if ENTRY_NAME.match(Path(p.file).name)}
     for parsed in entries:
         code = _code_of(parsed)
         if code is None:
@@ -244,6 +251,7 @@ def check_catalog(entries: list[ParsedEntry]) -> None:
             else:
                 alias_owner[key] = (code, parsed.file)
 
+    known = files_present | set(by_code)
     for parsed in entries:
         code = _code_of(parsed)
         data = parsed.data
@@ -252,17 +260,17 @@ def check_catalog(entries: list[ParsedEntry]) -> None:
         related = data.get("related")
         if isinstance(related, list):
             for i, other in enumerate(related):
-                _check_reference(parsed, ("related", i), code, other, by_code, "related to")
+                _check_reference(parsed, ("related", i), code, other, known, "related to")
         if "replaced_by" in data:
-            _check_reference(parsed, ("replaced_by",), code, data["replaced_by"], by_code, "replaced by")
+            _check_reference(parsed, ("replaced_by",), code, data["replaced_by"], known, "replaced by")
 
 
-def _check_reference(parsed, path, code, other, by_code, verb) -> None:
+def _check_reference(parsed, path, code, other, known, verb) -> None:
     if not isinstance(other, int) or isinstance(other, bool) or path in parsed.reported_paths:
         return
     if other == code:
         parsed.problem(path, f"a code cannot be {verb} itself")
-    elif other not in by_code:
+    elif other not in known:
         parsed.problem(path, f"{other} has no entry in codes/; add codes/{other}.yaml or remove the reference")
 
 
@@ -271,7 +279,8 @@ def _code_of(parsed: ParsedEntry) -> int | None:
     if not isinstance(data, dict):
         return None
     code = data.get("code")
-    if isinstance(code, int) and not isinstance(code, bool) and ("code",) not in parsed.reported_paths:
+    # a code that merely sits in the wrong file still counts: that is how duplicates show
+    if type(code) is int and 100 <= code <= 999_999:
         return code
     return None
 

@@ -173,15 +173,19 @@ class _Builder:
         self.parsed = parsed
         self.seen: set[int] = set()
         self.count = 0
+        self.alias_reported = False
 
     def build(self, node: yaml.Node, path: tuple) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise _TooLarge
-        self.parsed.positions[path] = node.start_mark  # a yaml.Mark; ParsedEntry.where() reads it
         node_id = id(node)
+        if node_id not in self.seen:  # an alias's own mark is its anchor's: use the parent's instead
+            self.parsed.positions[path] = node.start_mark  # a yaml.Mark; ParsedEntry.where() reads it
         if node_id in self.seen:
-            self.parsed.problem(path, "YAML aliases (*name) are not allowed in an entry; write the value out")
+            if not self.alias_reported:  # one report is enough; an alias bomb has thousands
+                self.alias_reported = True
+                self.parsed.problem(path, "YAML aliases (*name) are not allowed in an entry; write the value out")
             return None
         self.seen.add(node_id)
         kind = node.__class__
@@ -202,6 +206,11 @@ class _Builder:
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             key_mark = key_node.start_mark
+            if key_node.tag == _TAG + "merge":
+                key_path = path + ("<<",)
+                self.parsed.positions[key_path] = key_mark
+                self.parsed.problem(key_path, "YAML merge keys (<<) are not allowed in an entry; write the fields out")
+                continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (_STR, _TAG + "int"):
                 where = path + ("?",)
                 self.parsed.positions[where] = key_mark
@@ -210,10 +219,6 @@ class _Builder:
             key = key_node.value
             key_path = path + (key,)
             self.parsed.key_positions[key_path] = key_mark
-            if key == "<<":
-                self.parsed.positions[key_path] = key_mark
-                self.parsed.problem(key_path, "YAML merge keys (<<) are not allowed in an entry; write the fields out")
-                continue
             if key in first_line:
                 self.parsed.positions[key_path] = key_mark
                 self.parsed.problem(key_path, f"duplicate key (first set at line {first_line[key]}); "
