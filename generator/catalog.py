@@ -56,8 +56,9 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def parse_file(path: Path) -> ParsedEntry:
-    shown = display_path(path)
+def parse_file(path: Path, shown: str | None = None) -> ParsedEntry:
+    """Read, parse and check one entry file; shown is the name used in messages."""
+    shown = shown or display_path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -74,19 +75,11 @@ def parse_file(path: Path) -> ParsedEntry:
 PARALLEL_FROM = 400
 
 
-_CROSS_CHECKED = frozenset({"code", "aliases", "related", "replaced_by"})
+def _parse_chunk(paths: list[tuple[Path, str]]) -> list[ParsedEntry]:
+    return [parse_file(path, shown).release() for path, shown in paths]
 
 
-def _cross_checked(path: tuple) -> bool:
-    """Paths whose position the catalog-wide checks may still need."""
-    return bool(path) and path[0] in _CROSS_CHECKED
-
-
-def _parse_chunk(paths: list[Path]) -> list[ParsedEntry]:
-    return [parse_file(path).slim(_cross_checked) for path in paths]
-
-
-def parse_files(paths: list[Path], workers: int | None = None) -> list[ParsedEntry]:
+def parse_files(paths: list[tuple[Path, str]], workers: int | None = None) -> list[ParsedEntry]:
     """parse_file over many paths, split across the machine's cores when there are many."""
     workers = workers or os.cpu_count() or 1
     if workers < 2 or len(paths) < PARALLEL_FROM:
@@ -124,15 +117,18 @@ def _load_catalog(codes_dir: Path) -> Catalog:
     codes_dir = Path(codes_dir)
     if not codes_dir.is_dir():
         raise FileNotFoundError(f"{display_path(codes_dir)}: no such folder of entries")
-    entry_paths: list[Path] = []
+    entry_paths: list[tuple[Path, str]] = []
     stray: list[Problem] = []
-    names = sorted(os.listdir(codes_dir))
-    for name in names:
-        path = codes_dir / name
-        if validate.ENTRY_NAME.match(name) and path.is_file():
-            entry_paths.append(path)
+    with os.scandir(codes_dir) as scan:
+        found = sorted((item.name, item.is_file(), item.is_dir()) for item in scan)
+    names = [name for name, _, _ in found]
+    shown_dir = display_path(codes_dir)
+    for name, is_file, is_dir in found:
+        shown = os.path.join(shown_dir, name)
+        if is_file and validate.ENTRY_NAME.match(name):
+            entry_paths.append((codes_dir / name, shown))
         else:
-            stray.append(validate.stray_file_problem(display_path(path), name, path.is_dir()))
+            stray.append(validate.stray_file_problem(shown, name, is_dir))
     parsed_entries = parse_files(entry_paths)
     validate.check_catalog(parsed_entries)
     problems = validate.sorted_problems(parsed_entries, stray)
