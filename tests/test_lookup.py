@@ -197,3 +197,21 @@ def test_search_ranks_title_and_alias_matches():
     assert len(errdict.search("message", limit=3)) == 3
     with pytest.raises(TypeError):
         errdict.search(21610)  # type: ignore[arg-type]
+
+
+def test_a_removed_code_keeps_its_entry_and_names_its_replacement(tmp_path, monkeypatch):
+    from entries import entry_text, write_pair
+
+    codes = tmp_path / "codes"
+    write_pair(codes, entry_text(**{"status: active": "status: removed\nreplaced_by: 30004"}))
+    entries = load_catalog(codes).entries
+    data = tmp_path / "catalog.jsonl"
+    data.write_bytes(compile_mod.render_catalog(entries, "https://help.example.org/"))
+    catalog = _Catalog(str(data))
+    removed = catalog.get(21610)
+    assert (removed.status, removed.replaced_by) == ("removed", 30004)
+    assert removed.url == "https://help.example.org/codes/21610/"
+    problem = removed.as_problem()
+    assert problem["replaced_by"] == 30004
+    assert catalog.get(30004).status == "active"
+    assert catalog.get(30005) is None
