@@ -1,0 +1,195 @@
+"""How fast `errdict scan` reads a large log, and in how much memory, against `grep -c`.
+
+    python3 benchmarks/bench_scan.py              # 100 MB and 1 GB logs (the issue's size)
+    python3 benchmarks/bench_scan.py --sizes 50M  # a quick run
+
+For each size it writes a synthetic log of a messaging platform into a temporary folder (access
+log lines, status callbacks with and without ErrorCode, API error bodies, retry warnings,
+workflow failures with their labels, inbound message bodies full of numbers, billing lines with
+amounts and zip codes, JSON webhook lines, debug noise), then in the same run measures:
+
+* `errdict scan FILE --json` in a fresh process: wall time, MB/s and peak RSS (ru_maxrss);
+* `grep -c` over the same file, with the scanner's own pre-filter (`-i -E 'err|code'`) and with
+  a fixed string (`ErrorCode`), and the time ratio of the scan to each.
+
+Constant memory shows as the same peak RSS at every size. The log is built from a pool of
+distinct random lines (16 MiB) written over and over up to the size; the scan's work per byte is
+that of the pool. Everything is deleted at the end unless --keep.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+POOL_BYTES = 16 << 20
+
+# Codes weighted roughly as a messaging platform sees them.
+CODES = [(30007, 20), (30003, 14), (30005, 10), (30006, 8), (21610, 12), (30034, 6), (21211, 5), (30008, 5),
+         (21614, 4), (30004, 4), (30032, 3), (11200, 3), (63016, 2), (30022, 2), (31005, 1), (39999, 1)]
+LABELS = ["User replied STOP (opt-out)", "Carrier Violation", 'Invalid "To" phone number',
+          "Number unreachable or out of service", "Daily message cap reached", "Sub-account suspended"]
+BODIES = ["Your+code+is+{n}", "Order+{n}+shipped", "Call+me+at+(415)+555-{p4}", "Total+due+%24{amt}",
+          "Error+{n}+on+my+bill%3F", "STOP", "See+you+at+{h}%3A{m}"]
+
+
+def _sid(rng: random.Random, prefix: str) -> str:
+    return prefix + f"{rng.getrandbits(128):032x}"
+
+
+def _phone(rng: random.Random) -> str:
+    return f"+1{rng.randint(201, 989)}{rng.randint(200, 999)}{rng.randint(0, 9999):04d}"
+
+
+def _code(rng: random.Random) -> int:
+    return rng.choices([c for c, _ in CODES], weights=[w for _, w in CODES])[0]
+
+
+def log_line(rng: random.Random) -> str:
+    """One line of a synthetic platform log."""
+    ts = (f"2024-05-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:"
+          f"{rng.randint(0, 59):02d}.{rng.randint(0, 999):03d}Z")
+    kind = rng.random()
+    acct = _sid(rng, "AC")
+    if kind < 0.24:
+        return (f'203.0.113.{rng.randint(1, 254)} - - [01/May/2024:12:{rng.randint(0, 59):02d}:03 +0000] "POST '
+                f'/2010-04-01/Accounts/{acct}/Messages.json HTTP/1.1" {rng.choice([201, 201, 201, 400, 429])} '
+                f'{rng.randint(300, 2000)} "-" "lcphone-sdk/4.2.{rng.randint(0, 9)}" 0.{rng.randint(10, 999)}')
+    if kind < 0.50:
+        return (f"{ts} INFO  webhook.status MessageSid={_sid(rng, 'SM')}&MessageStatus=delivered&"
+                f"To=%2B{_phone(rng)[1:]}&From=%2B{_phone(rng)[1:]}&ErrorCode=&AccountSid={acct}&ApiVersion=2010-04-01")
+    if kind < 0.54:
+        return (f"{ts} WARN  webhook.status MessageSid={_sid(rng, 'SM')}&MessageStatus=undelivered&"
+                f"To=%2B{_phone(rng)[1:]}&From=%2B{_phone(rng)[1:]}&ErrorCode={_code(rng)}&AccountSid={acct}")
+    if kind < 0.56:
+        code = _code(rng)
+        return (f'{ts} ERROR api.send to={_phone(rng)} response={{"code": {code}, "message": "Request failed", '
+                f'"more_info": "https://www.twilio.com/docs/errors/{code}", "status": 400}}')
+    if kind < 0.58:
+        return (f"{ts} WARN  sender retry in {rng.randint(5, 300)}s after Error {_code(rng)} "
+                f"(attempt {rng.randint(1, 5)}/5) to {_phone(rng)}")
+    if kind < 0.59:
+        return (f'{ts} INFO  workflow wf_{rng.randint(1000, 99999)} action "Send SMS" failed: '
+                f"{rng.choice(LABELS)} contact={rng.getrandbits(48):x}")
+    if kind < 0.69:
+        body = rng.choice(BODIES).format(n=rng.randint(10000, 99999), p4=f"{rng.randint(0, 9999):04d}",
+                                         amt=f"{rng.randint(1, 999)}.{rng.randint(0, 99):02d}",
+                                         h=rng.randint(1, 12), m=f"{rng.randint(0, 59):02d}")
+        return (f"{ts} INFO  inbound MessageSid={_sid(rng, 'SM')}&Body={body}&From=%2B{_phone(rng)[1:]}"
+                f"&To=%2B{_phone(rng)[1:]}&NumSegments=1")
+    if kind < 0.76:
+        return (f"{ts} INFO  billing charged ${rng.randint(1, 999)}.{rng.randint(0, 99):02d} invoice "
+                f"INV-{rng.randint(10000, 99999)} zip={rng.randint(10000, 99999)} order {rng.randint(10000, 99999)}")
+    if kind < 0.82:
+        status = rng.choice(["failed", "undelivered"] + ["sent", "delivered"] * 4)
+        error = f', "error_code": {_code(rng)}' if status in ("failed", "undelivered") else ""
+        return (f'{{"event": "message.status", "ts": "{ts}", "data": {{"sid": "{_sid(rng, "SM")}", '
+                f'"status": "{status}", "to": "{_phone(rng)}"{error}, "body": "Your code is {rng.randint(10000, 99999)}"}}}}')
+    return (f"{ts} DEBUG db.pool size={rng.randint(5, 50)} host=10.0.{rng.randint(0, 9)}.{rng.randint(1, 254)}:"
+            f"{rng.choice([5432, 6379, 8080, 30007])} latency={rng.randint(1, 900)}ms req={rng.getrandbits(64):x}")
+
+
+def write_log(path: Path, size: int, seed: int = 7) -> int:
+    """Write about `size` bytes of log lines to path; the exact byte count is returned."""
+    rng = random.Random(seed)
+    pool_lines, pool_size = [], 0
+    while pool_size < min(size, POOL_BYTES):
+        line = log_line(rng) + "\n"
+        pool_lines.append(line)
+        pool_size += len(line)
+    pool = "".join(pool_lines).encode()
+    written = 0
+    with open(path, "wb") as handle:
+        while written + len(pool) <= size:
+            handle.write(pool)
+            written += len(pool)
+        rest = size - written
+        if rest > 0:
+            tail = pool[:rest]
+            tail = tail[:tail.rfind(b"\n") + 1]
+            handle.write(tail)
+            written += len(tail)
+    return written
+
+
+_MEASURE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+elapsed = time.perf_counter() - start
+if done.returncode not in (0, 1):
+    sys.exit(done.stderr.decode()[-2000:] or f"exit {done.returncode}")
+print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.stdout.write(done.stdout.decode())
+"""
+
+
+def measure(command: list[str]) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS (KiB) and output of one command, run from a fresh measuring process
+    (so that ru_maxrss of its children is the command's own)."""
+    done = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True,
+                          cwd=REPO, check=True)
+    first, _, output = done.stdout.partition("\n")
+    elapsed, rss = first.split()
+    return float(elapsed), int(rss), output
+
+
+def parse_size(text: str) -> int:
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    text = text.strip().upper().rstrip("B")
+    if text[-1:] in units:
+        return int(float(text[:-1]) * units[text[-1]])
+    return int(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100M,1G", help="comma-separated log sizes (default 100M,1G)")
+    parser.add_argument("--dir", default=None, help="where to write the logs (default: a temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated logs")
+    args = parser.parse_args(argv)
+    sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    grep = shutil.which("grep")
+    folder = Path(tempfile.mkdtemp(prefix="errdict-bench-scan-", dir=args.dir))
+    rows = []
+    try:
+        for size in sizes:
+            log = folder / f"synthetic-{size >> 20}M.log"
+            started = time.perf_counter()
+            real = write_log(log, size)
+            print(f"wrote {real / 1e6:,.0f} MB to {log} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+            scan_s, scan_rss, output = measure([sys.executable, "-m", "errdict", "scan", str(log), "--json"])
+            summary = json.loads(output)
+            grep_pre_s = grep_fixed_s = float("nan")
+            grep_lines = None
+            if grep:
+                grep_pre_s, _, _ = measure([grep, "-c", "-i", "-E", "err|code", str(log)])
+                grep_fixed_s, _, grep_lines = measure([grep, "-c", "-F", "ErrorCode", str(log)])
+            rows.append((real, scan_s, scan_rss, grep_pre_s, grep_fixed_s))
+            print(f"  scan: {summary['occurrences']:,} occurrences of {len(summary['codes'])} codes in "
+                  f"{summary['lines']:,} lines; grep -cF ErrorCode: {int(grep_lines or 0):,} lines", file=sys.stderr)
+            if not args.keep:
+                log.unlink()
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    print(f"\n{'log size':>10} {'scan s':>8} {'scan MB/s':>10} {'peak RSS':>10} {'grep -ciE s':>12} "
+          f"{'ratio':>7} {'grep -cF s':>11} {'ratio':>7}")
+    for real, scan_s, rss, gpre, gfix in rows:
+        print(f"{real / 1e6:>8,.0f}MB {scan_s:>8.2f} {real / 1e6 / scan_s:>10.1f} {rss / 1024:>8.1f}MB "
+              f"{gpre:>12.2f} {scan_s / gpre:>6.1f}x {gfix:>11.2f} {scan_s / gfix:>6.1f}x")
+    print("\nratio = scan time / grep time over the same file (lower is better); peak RSS is the scanning "
+          "process's ru_maxrss.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
