@@ -67,7 +67,8 @@ def bench_size(size: int, runs: int, root: Path) -> dict:
     target = codes[len(codes) // 2]
     env = dict(os.environ, PYTHONPATH=str(REPO))
 
-    validate_s = min(wall([sys.executable, "-m", "generator", "check", str(codes_dir)], env=env, cwd=root)
+    validate_s = min(wall([sys.executable, "-m", "generator", "check", str(codes_dir)], env=env, cwd=root,
+                          stderr=subprocess.DEVNULL)
                      for _ in range(2))
     parse_s = bare_parse(codes_dir)
 
