@@ -52,7 +52,7 @@ def code_json_path(code: int) -> str:
 
 # --- escaping -------------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:>])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 
 
 def html_text(text: str) -> str:
@@ -72,12 +72,7 @@ def md_text(text: str) -> str:
     gets a backslash. Line breaks become spaces (the fields that use this are single-line).
     """
     escaped = html.escape(" ".join(str(text).split()), quote=False)
-    # '|', '~', '^', '=', ':' are not escapable in plain Python-Markdown; they are harmless without
-    # the extensions that give them meaning, so only the escapable ones get a backslash.
-    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(1) if m.group(1) in _ESCAPABLE else m.group(1), escaped)
-
-
-_ESCAPABLE = frozenset("\\`*_{}[]()#+-.!>")
+    return _MD_SPECIAL.sub(r"\\\1", escaped)
 
 
 def page_title(entry: dict) -> str:
@@ -164,7 +159,7 @@ def code_table_html(entries: Iterable[dict], prefix: str, show_product: bool = T
     rows = []
     for e in entries:
         code, level, product = e["code"], e["level"], e["product"]
-        status = "" if e["status"] == "active" else f' <span class="errdict-badge">{html_text(vocab["status"][e["status"]])}</span>'
+        status = "" if e["status"] == "active" else f' <span class="errdict-badge">{html_text(vocab["status"][e["status"]].capitalize())}</span>'
         product_cell = (f'<td><a href="{prefix}products/{product}/">{html_text(vocab["product"][product])}</a></td>'
                         if show_product else "")
         rows.append(
@@ -230,10 +225,11 @@ def vocabulary_rows(spec: dict) -> list[dict]:
 def redirect_html(target: str, canonical: str) -> str:
     """A static redirect page: meta refresh, canonical link and a script, for a short link."""
     t, c = html_attr(target), html_attr(canonical)
+    script_target = json.dumps(target).replace("<", "\\u003c")  # no "</script>" inside the script
     return ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Redirecting</title>'
             f'<link rel="canonical" href="{c}"><meta name="robots" content="noindex">'
             f'<meta http-equiv="refresh" content="0; url={t}">'
-            f'<script>location.replace({json.dumps(target)} + location.hash)</script></head>'
+            f'<script>location.replace({script_target} + location.hash)</script></head>'
             f'<body><p>This page has moved to <a href="{t}">{html_text(canonical)}</a>.</p></body></html>')
 
 
@@ -244,10 +240,10 @@ def short_link_target(entry: dict) -> int:
     return entry["code"]
 
 
-def api_entry(entry: dict, site_url: str) -> dict:
-    """An entry as the JSON API serves it: valid against entry.schema.json, plus its page URL."""
-    out = {key: value for key, value in entry.items() if value is not None}
-    return out
+def api_entry(entry: dict) -> dict:
+    """An entry as the JSON API serves it: the normalized entry without its empty optional fields,
+    so that it is valid against entry.schema.json."""
+    return {key: value for key, value in entry.items() if value is not None}
 
 
 def dumps(value) -> str:
@@ -256,7 +252,7 @@ def dumps(value) -> str:
 
 def codes_json(entries: list[dict], schema_version: int, built: str, site_url: str) -> str:
     return dumps({"schema_version": schema_version, "schema": f"{site_url}{SCHEMA_FILE}", "built": built,
-                  "count": len(entries), "codes": [api_entry(e, site_url) for e in entries]})
+                  "count": len(entries), "codes": [api_entry(e) for e in entries]})
 
 
 def code_list_json(entries: list[dict]) -> str:
@@ -266,19 +262,41 @@ def code_list_json(entries: list[dict]) -> str:
                             if short_link_target(e) != e["code"]}})
 
 
+# --- finishing ----------------------------------------------------------------------------------
+
+_VERBATIM = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.S | re.I)
+_INDENT = re.compile(r"\n[ \t\r\n]+")
+
+
+def collapse_whitespace(page_html: str) -> str:
+    """Drop the theme's indentation and blank lines (a third of a code page) outside <pre> and
+    <textarea>. A newline stays wherever there was one, so text and scripts read the same."""
+    parts = _VERBATIM.split(page_html)
+    # split() with two groups yields: text, whole match, tag name, text, ...
+    out = []
+    for i in range(0, len(parts), 3):
+        out.append(_INDENT.sub("\n", parts[i]))
+        if i + 1 < len(parts):
+            out.append(parts[i + 1])
+    return "".join(out)
+
+
 # --- checks on rendered HTML ----------------------------------------------------------------------
 
-_URL_ATTR = re.compile(r"""\b(?:href|src|action|formaction|srcset|xlink:href)\s*=\s*["']?\s*([^"'\s>]*)""", re.I)
+_TAG_WITH_ATTRIBUTES = re.compile(r"<[a-zA-Z][^>]*=[^>]*>")
+_URL_ATTR = re.compile(r"""\s(?:href|src|action|formaction|srcset|poster|xlink:href)\s*=\s*["']?\s*([^"'\s>]*)""", re.I)
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.I)
-_EVENT_ATTR = re.compile(r"<[^>]*\son[a-z]+\s*=", re.I)
+_EVENT_ATTR = re.compile(r"\son[a-z]+\s*=", re.I)
 
 
 def unsafe_urls(content: str) -> list[str]:
     """URLs in rendered entry HTML that are neither https nor relative, and event-handler attributes."""
     bad = []
-    for url in _URL_ATTR.findall(content):
-        scheme = _SCHEME.match(html.unescape(url).strip())
-        if scheme and scheme.group(1).lower() != "https":
-            bad.append(url)
-    bad.extend(m.group(0) for m in _EVENT_ATTR.finditer(content))
+    for tag in _TAG_WITH_ATTRIBUTES.findall(content):
+        for url in _URL_ATTR.findall(tag):
+            scheme = _SCHEME.match(html.unescape(url).strip())
+            if scheme and scheme.group(1).lower() != "https":
+                bad.append(url)
+        if _EVENT_ATTR.search(tag):
+            bad.append(tag)
     return bad
