@@ -28,6 +28,7 @@ ENTRY_NAME = re.compile(r"[1-9][0-9]{2,5}\.yaml\Z")
 _CODE_SPAN = re.compile(r"``.+?``|`[^`]+`", re.S)
 _RAW_HTML = re.compile(r"<\s*[A-Za-z/!?]")
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_MD_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*<?([^\s>]*)", re.M)
 _BAD_SCHEME = re.compile(r"\b(?:javascript|vbscript|data|file):", re.I)
 
 
@@ -195,22 +196,29 @@ def check_text(parsed: ParsedEntry) -> None:
         if path[0] in _SINGLE_LINE and "\n" in text:
             parsed.problem(path, "must be on a single line")
             continue
-        if "<" not in text and "](" not in text and ":" not in text:
-            continue  # nothing that could be markup or a link
-        outside_code = _CODE_SPAN.sub("``", text)
-        tag = _RAW_HTML.search(outside_code)
-        if tag:
-            snippet = outside_code[tag.start(): tag.start() + 12].split(">")[0]
-            parsed.problem(path, f"raw HTML is not allowed (found {snippet!r}); "
-                                 "describe it in words or put literal code in `backticks`")
-            continue
-        for target in _MD_LINK.findall(outside_code):
-            if not target.startswith("https://"):
-                parsed.problem(path, f"links must be https:// URLs (found {target!r})")
-                break
-        else:
-            if _BAD_SCHEME.search(outside_code):
-                parsed.problem(path, "script or data URLs are not allowed")
+        message = markup_problem(text)
+        if message:
+            parsed.problem(path, message)
+
+
+def markup_problem(text: str) -> str | None:
+    """Why text could put markup, an image or a non-https link on a page; None when it cannot."""
+    if "<" not in text and "](" not in text and ":" not in text and "![" not in text:
+        return None  # nothing that could be markup or a link
+    outside_code = _CODE_SPAN.sub("``", text)
+    tag = _RAW_HTML.search(outside_code)
+    if tag:
+        snippet = outside_code[tag.start(): tag.start() + 12].split(">")[0]
+        return (f"raw HTML is not allowed (found {snippet!r}); "
+                "describe it in words or put literal code in `backticks`")
+    if "![" in outside_code:
+        return "images are not allowed in an entry"
+    for target in _MD_LINK.findall(outside_code) + _MD_LINK_DEFINITION.findall(outside_code):
+        if not target.startswith("https://"):
+            return f"links must be https:// URLs (found {target!r})"
+    if _BAD_SCHEME.search(outside_code):
+        return "script or data URLs are not allowed"
+    return None
 
 
 def check_file_name(parsed: ParsedEntry) -> None:

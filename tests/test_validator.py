@@ -8,9 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from entries import entry_text, write_pair
 from generator.catalog import load_catalog
+from generator.validate import markup_problem
 
 REPO = Path(__file__).resolve().parent.parent
 SUMMARY = "summary: Something went wrong with the message in a way a person can understand."
@@ -118,6 +121,12 @@ CASES = {
     "javascript link in Markdown": (
         entry_text(**{"  - The first solution.": "  - See [this](javascript:alert(1)) page."}),
         ["codes/21610.yaml:14:5: solutions[0]: links must be https:// URLs (found 'javascript:alert(1')"]),
+    "plain http link as a reference definition": (
+        entry_text(**{"  A description of": "  See [the guide][1].\n\n  [1]: http://example.org/guide\n\n  A description of"}),
+        ["codes/21610.yaml:8:14: description: links must be https:// URLs (found 'http://example.org/guide')"]),
+    "image in a solution": (
+        entry_text(**{"  - The first solution.": "  - Look at ![this](https://example.org/pixel.png) first."}),
+        ["codes/21610.yaml:14:5: solutions[0]: images are not allowed in an entry"]),
     "http URL in links": (
         entry_text(**{"url: https://example.org/page": "url: http://example.org/page"}),
         ["codes/21610.yaml:23:10: links[0].url: must be an https:// URL without spaces or quotes"]),
@@ -295,3 +304,19 @@ def test_the_real_catalog_is_valid():
     catalog = load_catalog(REPO / "codes")
     assert [str(p) for p in catalog.problems] == []
     assert len(catalog.entries) == catalog.files >= 111
+
+
+_TAGS = ["<script>", "<img src=x onerror=alert(1)>", "</p>", "<!--", "<?php", "<a href=x>", "< iframe>",
+         "<svg/onload=alert(1)>"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_characters="`"), max_size=40), st.sampled_from(_TAGS),
+       st.text(st.characters(blacklist_characters="`"), max_size=40))
+def test_markup_check_finds_every_tag_outside_code_spans(before, tag, after):
+    assert markup_problem(before + tag + after) is not None
+
+
+@pytest.mark.parametrize("tag", _TAGS)
+def test_a_tag_inside_backticks_is_literal_text(tag):
+    assert markup_problem(f"Use the `{tag}` element only in TwiML.") is None
