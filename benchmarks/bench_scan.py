@@ -2,15 +2,21 @@
 
     python3 benchmarks/bench_scan.py              # 100 MB and 1 GB logs (the issue's size)
     python3 benchmarks/bench_scan.py --sizes 50M  # a quick run
+    python3 benchmarks/bench_scan.py --baseline none   # without the scanner of the last commit
 
 For each size it writes a synthetic log of a messaging platform into a temporary folder (access
 log lines, status callbacks with and without ErrorCode, API error bodies, retry warnings,
 workflow failures with their labels, inbound message bodies full of numbers, billing lines with
 amounts and zip codes, JSON webhook lines, debug noise), then in the same run measures:
 
-* `errdict scan FILE --json` in a fresh process: wall time, MB/s and peak RSS (ru_maxrss);
+* `errdict scan FILE --json` in a fresh process: wall time, MB/s and peak RSS (ru_maxrss), with
+  one process (`--jobs 1`) and with two (`--jobs 2`: two ranges of lines, one process each);
+* the same with the scanner of a git revision (--baseline, default HEAD: `errdict/_scan.py` as
+  last committed, in a temporary copy of the package), for a before/after comparison;
 * `grep -c` over the same file, with the scanner's own pre-filter (`-i -E 'err|code'`) and with
-  a fixed string (`ErrorCode`), and the time ratio of the scan to each.
+  a fixed string (`ErrorCode`), and the time ratio of each scan to each.
+
+Every variant must print the same summary; the run fails if one differs.
 
 Constant memory shows as the same peak RSS at every size. The log is built from a pool of
 distinct random lines (16 MiB) written over and over up to the size; the scan's work per byte is
@@ -123,23 +129,43 @@ def write_log(path: Path, size: int, seed: int = 7) -> int:
 _MEASURE = """
 import resource, subprocess, sys, time
 start = time.perf_counter()
-done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+done = subprocess.run(sys.argv[2:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 elapsed = time.perf_counter() - start
-if done.returncode not in (0, 1):
+if str(done.returncode) not in sys.argv[1].split(","):
     sys.exit(done.stderr.decode()[-2000:] or f"exit {done.returncode}")
-print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime)
 sys.stdout.write(done.stdout.decode())
 """
 
 
-def measure(command: list[str]) -> tuple[float, int, str]:
-    """Wall seconds, peak RSS (KiB) and output of one command, run from a fresh measuring process
-    (so that ru_maxrss of its children is the command's own)."""
-    done = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True,
-                          cwd=REPO, check=True)
+def measure(command: list[str], pythonpath: Path | None = None, ok: str = "0") -> tuple[float, int, float, str]:
+    """Wall seconds, peak RSS (KiB), CPU seconds (all its processes) and output of one command, run
+    from a fresh measuring process (so that ru_maxrss of its children is the command's own: that of
+    its largest process). CPU time is what to compare on a machine busy with other work. `ok`: the
+    exit statuses that mean success (grep -c exits 1 when it counts nothing)."""
+    env = dict(os.environ, PYTHONPATH=str(pythonpath)) if pythonpath else None
+    done = subprocess.run([sys.executable, "-c", _MEASURE, ok, *command], capture_output=True, text=True,
+                          cwd=pythonpath or REPO, env=env)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
     first, _, output = done.stdout.partition("\n")
-    elapsed, rss = first.split()
-    return float(elapsed), int(rss), output
+    elapsed, rss, cpu = first.split()
+    return float(elapsed), int(rss), float(cpu), output
+
+
+def baseline_package(revision: str, folder: Path) -> Path | None:
+    """A copy of the errdict package with errdict/_scan.py as of a git revision (read with
+    `git show`, which changes nothing); None when git cannot give it."""
+    done = subprocess.run(["git", "show", f"{revision}:errdict/_scan.py"], capture_output=True, cwd=REPO)
+    if done.returncode != 0:
+        print(f"no baseline: git show {revision}:errdict/_scan.py failed: {done.stderr.decode().strip()}",
+              file=sys.stderr)
+        return None
+    root = folder / "baseline"
+    shutil.copytree(REPO / "errdict", root / "errdict", ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "errdict" / "_scan.py").write_bytes(done.stdout)
+    return root
 
 
 def parse_size(text: str) -> int:
@@ -155,40 +181,69 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100M,1G", help="comma-separated log sizes (default 100M,1G)")
     parser.add_argument("--dir", default=None, help="where to write the logs (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the generated logs")
+    parser.add_argument("--baseline", default="HEAD",
+                        help="git revision whose scanner to compare with (default HEAD; 'none' to skip)")
     args = parser.parse_args(argv)
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     grep = shutil.which("grep")
     folder = Path(tempfile.mkdtemp(prefix="errdict-bench-scan-", dir=args.dir))
-    rows = []
+    rows: list[tuple[int, str, float, float, int | None]] = []  # log bytes, what ran, seconds, CPU s, RSS KiB
     try:
+        baseline = baseline_package(args.baseline, folder) if args.baseline != "none" else None
+        variants = [("errdict scan, 1 process", REPO, ["--jobs", "1"]),
+                    ("errdict scan, 2 processes", REPO, ["--jobs", "2"])]
+        if baseline:
+            variants.insert(0, (f"before ({args.baseline})", baseline, []))
         for size in sizes:
             log = folder / f"synthetic-{size >> 20}M.log"
             started = time.perf_counter()
             real = write_log(log, size)
             print(f"wrote {real / 1e6:,.0f} MB to {log} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-            scan_s, scan_rss, output = measure([sys.executable, "-m", "errdict", "scan", str(log), "--json"])
-            summary = json.loads(output)
-            grep_pre_s = grep_fixed_s = float("nan")
-            grep_lines = None
+            summaries = set()
+            for name, package, options in variants:
+                scan_s, scan_rss, scan_cpu, output = measure(
+                    [sys.executable, "-m", "errdict", "scan", str(log), "--json", *options], package)
+                rows.append((real, name, scan_s, scan_cpu, scan_rss))
+                summary = json.loads(output)
+                summaries.add(json.dumps(summary, sort_keys=True))
+                print(f"  {name}: {scan_s:.2f} s, {summary['occurrences']:,} occurrences of "
+                      f"{len(summary['codes'])} codes in {summary['lines']:,} lines", file=sys.stderr)
+            if len(summaries) != 1:
+                raise SystemExit(f"the scans of {log} disagree: {len(summaries)} different summaries")
             if grep:
-                grep_pre_s, _, _ = measure([grep, "-c", "-i", "-E", "err|code", str(log)])
-                grep_fixed_s, _, grep_lines = measure([grep, "-c", "-F", "ErrorCode", str(log)])
-            rows.append((real, scan_s, scan_rss, grep_pre_s, grep_fixed_s))
-            print(f"  scan: {summary['occurrences']:,} occurrences of {len(summary['codes'])} codes in "
-                  f"{summary['lines']:,} lines; grep -cF ErrorCode: {int(grep_lines or 0):,} lines", file=sys.stderr)
+                for name, command in (("grep -ciE 'err|code'", [grep, "-c", "-i", "-E", "err|code", str(log)]),
+                                      ("grep -cF ErrorCode", [grep, "-c", "-F", "ErrorCode", str(log)])):
+                    grep_s, _, grep_cpu, _ = measure(command, ok="0,1")
+                    rows.append((real, name, grep_s, grep_cpu, None))
             if not args.keep:
                 log.unlink()
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
-    print(f"\n{'log size':>10} {'scan s':>8} {'scan MB/s':>10} {'peak RSS':>10} {'grep -ciE s':>12} "
-          f"{'ratio':>7} {'grep -cF s':>11} {'ratio':>7}")
-    for real, scan_s, rss, gpre, gfix in rows:
-        print(f"{real / 1e6:>8,.0f}MB {scan_s:>8.2f} {real / 1e6 / scan_s:>10.1f} {rss / 1024:>8.1f}MB "
-              f"{gpre:>12.2f} {scan_s / gpre:>6.1f}x {gfix:>11.2f} {scan_s / gfix:>6.1f}x")
-    print("\nratio = scan time / grep time over the same file (lower is better); peak RSS is the scanning "
-          "process's ru_maxrss.")
+    print_table(rows)
     return 0
+
+
+def print_table(rows: list[tuple[int, str, float, float, int | None]]) -> None:
+    """One line per log size and command: wall and CPU time, rate, peak RSS, ratio to each grep and
+    speed-up over the first row (the baseline when there is one), by wall time and by CPU time."""
+    print(f"\n{'log size':>9}  {'command':<26} {'wall s':>7} {'MB/s':>6} {'CPU s':>6} {'peak RSS':>9} "
+          f"{'/ grep -ciE':>11} {'/ grep -cF':>10} {'speed-up':>8} {'CPU speed-up':>12}")
+    for size in sorted({row[0] for row in rows}):
+        group = [row for row in rows if row[0] == size]
+        timed = {name: seconds for _, name, seconds, _, _ in group}
+        grep_pre = timed.get("grep -ciE 'err|code'", float("nan"))
+        grep_fixed = timed.get("grep -cF ErrorCode", float("nan"))
+        first_wall, first_cpu = group[0][2], group[0][3]
+        for _, name, seconds, cpu, rss in group:
+            line = f"{size / 1e6:>7,.0f}MB  {name:<26} {seconds:>7.2f} {size / 1e6 / seconds:>6.1f} {cpu:>6.2f} "
+            if rss is not None:
+                line += (f"{rss / 1024:>7.1f}MB {seconds / grep_pre:>10.1f}x {seconds / grep_fixed:>9.1f}x "
+                         f"{first_wall / seconds:>7.2f}x {first_cpu / cpu:>11.2f}x")
+            print(line)
+    print("\n/ grep = scan wall time / grep wall time over the same file (lower is better); speed-up = first "
+          "row's time / this row's; peak RSS = ru_maxrss of the largest process (with 2 processes, each has "
+          "about that much).")
 
 
 if __name__ == "__main__":

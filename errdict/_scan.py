@@ -41,7 +41,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import BinaryIO, NamedTuple, Sequence, TextIO
 
 from ._catalog import CATALOG
@@ -136,6 +136,13 @@ _OTHER_CODES = frozenset(
     "activation redeem redemption".split())
 
 
+def _lower(text: str) -> str:
+    """The text in lower case character for character, so that its offsets are the text's (a
+    character whose lower case is longer, such as "\u0130", stays as it is)."""
+    low = text.lower()
+    return low if len(low) == len(text) else "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+
+
 def _starts_word(text: str, at: int) -> bool:
     """Whether a word starts at `at`: after a non-letter, or at a camel-case hump
     (lastErrorCode, SMSErrorCode), but not inside a word (terror, TERROR)."""
@@ -192,12 +199,14 @@ _ERROR_PARENTS = frozenset({"error", "errors", "err", "lasterror", "errorinfo", 
 _LEADING_NUMBER = re.compile(r"\s*[\"']?\s*" + _NUM, _FLAGS)
 _KEY_CHARS = re.compile(r"[^0-9a-z]+")
 
-# The stream's pre-filter: at each "err" or "code" of a lowered block, a loose pattern that every
-# numeric context (text rules and JSON keys alike) satisfies. Lines where none matches are skipped
-# without being decoded. It may accept more than the rules do, never less.
+# The stream's pre-filter: in a lowered block, a loose pattern that every numeric context (text
+# rules and JSON keys alike) satisfies, starting at its "err" or "code". Lines where none matches
+# are skipped without being decoded. It may accept more than the rules do, never less. Each starts
+# with a literal word, which the regex engine skips to as fast as bytes.find.
 _PRE_ERR = re.compile(rb"err[a-z_.\-/ ]{0,14}[\"']?\s*(?:[:=#\-]\s*|is\s+)?[\[(\"']?\s*[1-9][0-9]{2}")
-_PRE_CODE = re.compile(rb"code[\"']?\s*(?:[:=#]\s*|is\s+)?[\[(\"']?\s*[1-9][0-9]{2}")
-_NUMERIC_CHECKS = ((b"err", _PRE_ERR), (b"code", _PRE_CODE))
+# "code is 30007" (group 1 matched: a verification message says "Your code is 30007") names an
+# error code only on a line with an error word: a line where only that matches is parsed only then.
+_PRE_CODE = re.compile(rb"code[\"']?\s*(?:[:=#]\s*|(is)\s+)?[\[(\"']?\s*[1-9][0-9]{2}")
 
 
 _KEY_CACHE: dict[object, str] = {}
@@ -232,30 +241,42 @@ class _Tables:
             tail = r"(?![a-z0-9])" if label[-1:].isalnum() else ""
             pattern = re.compile(head + r"\s+".join(re.escape(word) for word in words) + tail)
             self.labels.append((words[0], pattern, aliases[label]))
-        self.label_tokens = _label_tokens(list(aliases))
-        self.label_tokens_str = tuple(token.decode() for token in self.label_tokens)
-        self.label_token_re = re.compile("|".join(re.escape(t) for t in self.label_tokens_str) or "(?!)")
+        groups = _label_token_groups(list(aliases))
+        # One pattern per group: each is one pass over a block, whatever the number of its words.
+        self.label_scans = tuple(re.compile(b"|".join(re.escape(word.encode()) for word in words))
+                                 for words in groups)
+        self.label_token_re = re.compile("|".join(re.escape(word) for words in groups for word in words) or "(?!)")
 
 
-def _label_tokens(labels: list[str]) -> tuple[bytes, ...]:
-    """Few, long, uncommon words such that every label holds one (a greedy set cover): a line
-    holds a label only if it holds one of these, so the stream looks for them alone."""
-    words_of = {label: set(re.findall(r"[a-z0-9]+", label)) for label in labels}
-    candidates = {w for words in words_of.values() for w in words
-                  if len(w) >= 4 and w not in _COMMON_WORDS and w.isascii()}
-    uncovered, tokens = set(labels), set()
+def _label_token_groups(labels: list[str]) -> list[list[str]]:
+    """Long, uncommon words such that every label holds one, in groups sharing their first two
+    letters: a line holds a label only if it holds one of these words, so the stream looks for
+    them alone. A group is found in one pass over a block (its patterns share a literal prefix,
+    which the regex engine skips to), so the greedy cover minimizes groups rather than words."""
+    words_of = {label: {w for w in re.findall(r"[a-z0-9]+", label) if len(w) >= 4 and w not in _COMMON_WORDS}
+                for label in labels}
+    groups: dict[str, set[str]] = {}
+    uncovered = set(labels)
     while uncovered:
-        def covers(word: str) -> int:
-            return sum(1 for label in uncovered if word in label)
-        best = max(sorted(candidates), key=lambda w: (covers(w), len(w)), default=None)
-        if best is None or covers(best) == 0:  # labels of short or common words only
+        labels_by_prefix: dict[str, set[str]] = {}
+        words_by_prefix: dict[str, set[str]] = {}
+        for label in uncovered:
+            for word in words_of[label]:
+                labels_by_prefix.setdefault(word[:2], set()).add(label)
+                words_by_prefix.setdefault(word[:2], set()).add(word)
+        if not labels_by_prefix:  # labels of short or common words only: their longest word
             for label in uncovered:
-                ascii_words = [w for w in words_of[label] if w.isascii()] or [label]
-                tokens.add(max(ascii_words, key=len))
+                word = max(sorted(re.findall(r"[a-z0-9]+", label)), key=len, default="")
+                word = word or label.encode("ascii", "ignore").decode()
+                if word:
+                    groups.setdefault(word[:2], set()).add(word)
             break
-        tokens.add(best)
-        uncovered = {label for label in uncovered if best not in label}
-    return tuple(sorted(t.encode("ascii", "ignore") for t in tokens if t.encode("ascii", "ignore")))
+        prefix = max(sorted(labels_by_prefix), key=lambda p: (  # most labels, then the longest word
+            len(labels_by_prefix[p]), max(len(w) for w in words_by_prefix[p])))
+        for label in labels_by_prefix[prefix]:
+            groups.setdefault(prefix, set()).add(max(sorted(w for w in words_of[label] if w[:2] == prefix), key=len))
+        uncovered -= labels_by_prefix[prefix]
+    return [sorted(words) for _, words in sorted(groups.items())]
 
 
 _tables: _Tables | None = None
@@ -363,9 +384,7 @@ def _numeric_hits(masked: str, low: str, tables: _Tables, include_unknown: bool,
             consumed = match.end()
 
 
-def _label_hits(masked: str, low: str, tables: _Tables, hits: list) -> None:
-    if len(low) != len(masked):  # lowering changed the length (rare scripts): match on the line itself
-        low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in masked)
+def _label_hits(low: str, tables: _Tables, hits: list) -> None:
     taken: list[tuple[int, int]] = []
     for first, pattern, code in tables.labels:
         at = low.find(first)
@@ -384,18 +403,15 @@ def _label_hits(masked: str, low: str, tables: _Tables, hits: list) -> None:
 def _scan_text_value(text: str, line: int | None, path: str | None, tables: _Tables, include_unknown: bool,
                      seen: set, out: list, numeric: bool = True, labels: bool = True, offset: int = 0) -> None:
     """Apply the text rules to one line (or one string value of an object)."""
-    low = text.lower()
-    if len(low) != len(text):
-        low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+    low = _lower(text)
     masked = _mask_bodies(text, low)
     if masked is not text:
-        low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in masked) \
-            if len(masked.lower()) != len(masked) else masked.lower()
+        low = _lower(masked)
     hits: list[tuple[int, int, int, str, bool]] = []  # start, end, code, kind, known
     if numeric:
         _numeric_hits(masked, low, tables, include_unknown, hits)
     if labels:
-        _label_hits(masked, low, tables, hits)
+        _label_hits(low, tables, hits)
     if not hits:
         return
     if len(hits) > 1:
@@ -486,31 +502,35 @@ def _scan_object(root: object, lineno: int | None, tables: _Tables, include_unkn
     push(root, (), False)
     while stack:
         frame = stack[-1]
-        item = next(frame.items, None)
-        if item is None:
+        depth = len(stack)
+        for nk, key, value in frame.items:
+            if nk in _BODY_KEYS or (nk in _MESSAGE_KEYS and not frame.error_object):
+                continue  # a message body: whatever it holds is not a code
+            if nk in _CODE_KEYS or (nk == "code" and frame.error_object):
+                kind = "api-error-body" if (nk == "code" and frame.api_body) else "json-field"
+                # a bare "error": 404 is as likely an HTTP status as a code: never reported as unknown
+                explicit = include_unknown and nk not in _GENERIC_ERROR_KEYS
+                _code_value(value, frame.path + (key,), kind, lineno, tables, explicit, frame.seen, out, push)
+            elif isinstance(value, str):
+                if _has_trigger(value, tables):
+                    _scan_text_value(value, lineno, _pointer(frame.path + (key,)), tables, include_unknown,
+                                     frame.seen, out)
+            elif type(value) not in _SCALAR_TYPES and isinstance(value, (Mapping, list, tuple)):
+                push(value, frame.path + (key,), frame.error_ctx or nk in _ERROR_PARENTS)
+            if len(stack) > depth:
+                break  # walk what was just pushed first, then come back for the rest of the items
+        else:
             stack.pop()
             on_path.discard(id(frame.container))
-            continue
-        key, value = item
-        child_path = frame.path + (key,)
-        nk = "" if frame.is_list else _norm_key(key)
-        if nk in _BODY_KEYS or (nk in _MESSAGE_KEYS and not frame.error_object):
-            continue  # a message body: whatever it holds is not a code
-        if nk in _CODE_KEYS or (nk == "code" and frame.error_object):
-            kind = "api-error-body" if (nk == "code" and frame.api_body) else "json-field"
-            # a bare "error": 404 is as likely an HTTP status as a code: never reported as unknown
-            explicit = include_unknown and nk not in _GENERIC_ERROR_KEYS
-            _code_value(value, child_path, kind, lineno, tables, explicit, frame.seen, out, push)
-        elif isinstance(value, str):
-            if _has_trigger(value, tables):
-                _scan_text_value(value, lineno, _pointer(child_path), tables, include_unknown, frame.seen, out)
-        elif isinstance(value, (Mapping, list, tuple)):
-            push(value, child_path, frame.error_ctx or nk in _ERROR_PARENTS)
 
 
-def _failed_status(mapping: Mapping) -> bool:
-    for key, value in mapping.items():
-        if _norm_key(key) == "status":
+_SCALAR_TYPES = frozenset({int, float, bool, type(None)})  # what a JSON object holds besides str and containers
+
+
+def _failed_status(items: list[tuple[str, object, object]]) -> bool:
+    """Whether an object's normalized (key, original key, value) items hold a status that failed."""
+    for nk, _, value in items:
+        if nk == "status":
             if type(value) is int and 400 <= value <= 599:
                 return True
             if isinstance(value, str) and (value.strip().lower() in _FAILED_STATUSES
@@ -520,9 +540,10 @@ def _failed_status(mapping: Mapping) -> bool:
 
 
 class _Frame:
-    """One container being walked: its items, where it is, and what its context says."""
+    """One container being walked: its items (normalized key, key, value), where it is, and what its
+    context says. A list's items have an empty normalized key."""
 
-    __slots__ = ("container", "items", "path", "error_ctx", "is_list", "error_object", "api_body", "seen")
+    __slots__ = ("container", "items", "path", "error_ctx", "error_object", "api_body", "seen")
 
     def __init__(self, container: object, path: tuple, error_ctx: bool) -> None:
         self.container = container
@@ -530,15 +551,14 @@ class _Frame:
         self.error_ctx = error_ctx
         self.seen: set[int] = set()  # codes already found directly in this container
         if isinstance(container, Mapping):
-            keys = {_norm_key(k) for k in container}
-            self.is_list = False
-            self.error_object = error_ctx or bool(keys & _ERROR_MARKERS) or _failed_status(container)
+            items = [(_norm_key(key), key, value) for key, value in container.items()]
+            keys = {item[0] for item in items}
+            self.error_object = error_ctx or not _ERROR_MARKERS.isdisjoint(keys) or _failed_status(items)
             self.api_body = "code" in keys and self.error_object
-            self.items: Iterator = iter(list(container.items()))
         else:
-            self.is_list = True
+            items = [("", index, value) for index, value in enumerate(container)]  # type: ignore[arg-type]
             self.error_object = self.api_body = False
-            self.items = iter(list(enumerate(container)))  # type: ignore[arg-type]
+        self.items: Iterator[tuple[str, object, object]] = iter(items)
 
 
 def _has_trigger(text: str, tables: _Tables) -> bool:
@@ -667,45 +687,63 @@ def scan_stream(stream: BinaryIO, *, include_unknown: bool = False,
     stats.lines = lines_before
 
 
+def _line_start(block: bytes, match: re.Match) -> int:
+    """Where the line of a block holding the start of a match starts (the line a match belongs to:
+    the pre-filters match no letter after a newline)."""
+    return block.rfind(b"\n", 0, match.start()) + 1
+
+
+def _line_starts(block: bytes, matches: Iterable[re.Match]) -> set[int]:
+    return {_line_start(block, match) for match in matches}
+
+
 def _scan_block(block: bytes, lines_before: int, tables: _Tables, include_unknown: bool,
                 first_seen: set | None, first_offset: int) -> Iterator[Finding]:
     """The findings of whole lines (block ends with a newline). The first line may continue a
     long line whose earlier pieces were already scanned (first_seen, first_offset)."""
-    lowered = block.lower()
-    numeric_starts: set[int] = set()
-    label_starts: set[int] = set()
-    for token, check in _NUMERIC_CHECKS:
-        size = len(token)
-        position = lowered.find(token)
-        while position >= 0:
-            if check.match(lowered, position) is None:
-                position = lowered.find(token, position + size)
-                continue
-            numeric_starts.add(lowered.rfind(b"\n", 0, position) + 1)
-            position = lowered.find(token, lowered.find(b"\n", position))
-    for token in tables.label_tokens:
-        position = lowered.find(token)
-        while position >= 0:
-            label_starts.add(lowered.rfind(b"\n", 0, position) + 1)
-            position = lowered.find(token, lowered.find(b"\n", position))
-    if not numeric_starts and not label_starts:
-        return
+    numeric_starts, code_is_starts, label_starts = _candidate_lines(block.lower(), tables)
     counted_to, lineno = 0, lines_before + 1
     found: list[Finding] = []
-    for line_start in sorted(numeric_starts | label_starts):
+    for line_start in sorted(numeric_starts | code_is_starts | label_starts):
         lineno += block.count(b"\n", counted_to, line_start)
         counted_to = line_start
-        line_end = block.find(b"\n", line_start)
-        raw = block[line_start:line_end]
-        if raw.endswith(b"\r"):
-            raw = raw[:-1]
-        text = raw.decode("utf-8", "replace")
+        text = _line_text(block, line_start)
+        numeric = line_start in numeric_starts or (line_start in code_is_starts and _may_say_code_is(text))
+        labels = line_start in label_starts
+        if not numeric and not labels:
+            continue
         first = line_start == 0 and first_seen is not None
-        _scan_line(text, lineno, tables, include_unknown, found, line_start in numeric_starts,
-                   line_start in label_starts, first_seen if first else None, first_offset if first else 0)
+        _scan_line(text, lineno, tables, include_unknown, found, numeric, labels,
+                   first_seen if first else None, first_offset if first else 0)
         if found:
             yield from found
             found.clear()
+
+
+def _candidate_lines(lowered: bytes, tables: _Tables) -> tuple[set[int], set[int], set[int]]:
+    """Where the lines of a lowered block start that may hold a numeric code, that may hold one only
+    beside an error word (only "code is 30007" matched), and that may hold a label. A few passes of
+    the regex engine over the whole block: no Python work for a line that holds none of these."""
+    numeric = _line_starts(lowered, _PRE_ERR.finditer(lowered))
+    code_is: set[int] = set()
+    for match in _PRE_CODE.finditer(lowered):
+        (code_is if match.lastindex else numeric).add(_line_start(lowered, match))
+    labels = _line_starts(lowered, (match for scan in tables.label_scans for match in scan.finditer(lowered)))
+    return numeric, code_is - numeric, labels
+
+
+def _line_text(block: bytes, line_start: int) -> str:
+    """The line of a block that starts at line_start, decoded, without its line break."""
+    raw = block[line_start:block.find(b"\n", line_start)]
+    if raw.endswith(b"\r"):
+        raw = raw[:-1]
+    return raw.decode("utf-8", "replace")
+
+
+def _may_say_code_is(line: str) -> bool:
+    """Whether "code is 30007" may name an error code on this line: only beside an error word,
+    which a JSON line may spell with backslash escapes ("\\u0066ailed", "\\nfailed")."""
+    return "\\" in line or _has_error_word(_lower(line))
 
 
 # --- the command line: errdict scan FILE|- ----------------------------------------------------
@@ -736,6 +774,17 @@ class Summary:
 
     def ranked_unknown(self) -> list[tuple[int, int]]:
         return self._ranked(self.unknown)
+
+    def merge(self, later: Summary, lines_before: int) -> None:
+        """Add the summary of what follows (its line numbers count from 1 after lines_before)."""
+        self.findings += later.findings
+        for counts, first, later_counts, later_first in (
+                (self.counts, self.first_line, later.counts, later.first_line),
+                (self.unknown, self.unknown_first_line, later.unknown, later.unknown_first_line)):
+            for code, count in later_counts.items():
+                counts[code] = counts.get(code, 0) + count
+                line = later_first[code]
+                first.setdefault(code, None if line is None else line + lines_before)
 
 
 def summarize(findings) -> Summary:
@@ -818,7 +867,16 @@ def _scan_parser(out: TextIO, err_out: TextIO) -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="machine-readable JSON output")
     parser.add_argument("--findings", action="store_true",
                         help="list every finding (line, column, code, kind) instead of the summary")
+    parser.add_argument("--jobs", type=_positive_int, default=None, metavar="N",
+                        help="processes that share a large file, a range of lines each (default: 2 when two "
+                             "CPUs are available); standard input and --findings use one")
     return parser
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return int(text)
 
 
 def scan_main(argv: Sequence[str], out: TextIO, err_out: TextIO, stdin: BinaryIO | None = None) -> int:
@@ -843,8 +901,13 @@ def scan_main(argv: Sequence[str], out: TextIO, err_out: TextIO, stdin: BinaryIO
             if os.path.isdir(args.file):
                 print(f"errdict scan: {args.file}: is a folder, not a file", file=err_out)
                 return EXIT_USAGE
-            with open(args.file, "rb") as stream:
-                findings = _consume(stream, summary, stats, args, out)
+            jobs = args.jobs or _default_jobs()
+            if jobs > 1 and not args.findings and _is_large_file(args.file):
+                summary, stats = summarize_file(args.file, jobs)
+                findings = []
+            else:
+                with open(args.file, "rb") as stream:
+                    findings = _consume(stream, summary, stats, args, out)
     except FileNotFoundError:
         print(f"errdict scan: {args.file}: no such file", file=err_out)
         return EXIT_USAGE
@@ -876,3 +939,100 @@ def _consume(stream: BinaryIO, summary: Summary, stats: StreamStats, args, out: 
                 status = "" if finding.known else " (not in the catalog)"
                 out.write(f"{finding.where}: {finding.code} {finding.kind}{status}\n")
     return kept
+
+
+# --- a large file: ranges of lines scanned in parallel -------------------------------------------
+PARALLEL_MIN_BYTES = 32 << 20  # a smaller file is scanned in one process: starting another costs more
+
+
+def _default_jobs() -> int:
+    import os
+
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return min(2, cpus)
+
+
+def _is_large_file(path: str) -> bool:
+    """A regular file (not a pipe or a device, which only stream) of at least PARALLEL_MIN_BYTES."""
+    import os
+    import stat
+
+    status = os.stat(path)
+    return stat.S_ISREG(status.st_mode) and status.st_size >= PARALLEL_MIN_BYTES
+
+
+def summarize_file(path: str, jobs: int) -> tuple[Summary, StreamStats]:
+    """The summary of a file scanned by `jobs` processes, each over a range of whole lines: the same
+    as one process gives, in the memory of one process each. Falls back to one process where
+    processes cannot be forked."""
+    import multiprocessing
+    import os
+
+    with open(path, "rb") as handle:
+        cuts = split_at_lines(handle, os.fstat(handle.fileno()).st_size, jobs)
+    ranges = list(zip(cuts, cuts[1:]))
+    if len(ranges) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return _summarize_range(path, 0, cuts[-1])
+    from concurrent.futures import ProcessPoolExecutor
+
+    _get_tables()  # once, before the workers are forked
+    with ProcessPoolExecutor(len(ranges) - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+        later = [pool.submit(_summarize_range, path, start, end) for start, end in ranges[1:]]
+        parts = [_summarize_range(path, *ranges[0])] + [future.result() for future in later]
+    summary, stats = parts[0]
+    for part, part_stats in parts[1:]:
+        summary.merge(part, stats.lines)
+        stats.lines += part_stats.lines
+        stats.bytes += part_stats.bytes
+    return summary, stats
+
+
+def split_at_lines(handle: BinaryIO, size: int, parts: int) -> list[int]:
+    """Offsets 0 < ... < size that cut a file into `parts` ranges of about equal size, each cut just
+    after a newline (fewer ranges when lines are longer than a range)."""
+    cuts = [0]
+    for part in range(1, parts):
+        cut = _line_start_from(handle, max(size * part // parts, cuts[-1] + 1), size)
+        if cut < size:
+            cuts.append(cut)
+    return cuts + [size]
+
+
+def _line_start_from(handle: BinaryIO, offset: int, size: int) -> int:
+    """The first offset at or after `offset` where a line starts (size if none does)."""
+    handle.seek(offset - 1)
+    position = offset - 1
+    while position < size:
+        chunk = handle.read(CHUNK_BYTES)
+        if not chunk:
+            break
+        newline = chunk.find(b"\n")
+        if newline >= 0:
+            return position + newline + 1
+        position += len(chunk)
+    return size
+
+
+class _Range:
+    """A binary stream over `length` bytes of a file from its current position."""
+
+    def __init__(self, handle: BinaryIO, length: int) -> None:
+        self._handle, self._left = handle, length
+
+    def read(self, size: int = -1) -> bytes:
+        size = self._left if size < 0 else min(size, self._left)
+        data = self._handle.read(size) if size > 0 else b""
+        self._left -= len(data)
+        return data
+
+
+def _summarize_range(path: str, start: int, end: int) -> tuple[Summary, StreamStats]:
+    """The summary of the lines in bytes start..end of a file, numbered from 1."""
+    stats = StreamStats()
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        summary = summarize(scan_stream(_Range(handle, end - start), include_unknown=True, stats=stats))
+    return summary, stats

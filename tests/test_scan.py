@@ -12,6 +12,7 @@ import pytest
 
 import errdict
 from errdict import _scan
+from errdict._catalog import CATALOG
 from errdict._scan import Finding, scan, scan_main, scan_stream
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -299,6 +300,86 @@ def test_very_long_line_is_scanned_in_bounded_pieces(monkeypatch):
     assert stats.lines == 3 and stats.bytes == len(data)
 
 
+def test_code_is_counts_only_beside_an_error_word_even_behind_json_escapes():
+    lines = [
+        '{"event": "message.status", "status": "delivered", "body": "Your code is 30007"}',  # a verification text
+        "INFO inbound Your code is 30007",
+        "ERROR send failed: code is 30007",
+        '{"note": "code is 21610\\nfailed"}',  # the error word follows an escaped line break
+        '{"note": "code is 30003 \\u0066ailed"}',  # the error word spelled with an escape
+    ]
+    text = "\n".join(lines) + "\n"
+    expected = [(30007, 3), (21610, 4), (30003, 5)]
+    assert [(f.code, f.line) for f in scan(text)] == expected
+    assert [(f.code, f.line) for f in scan_stream(io.BytesIO(text.encode()))] == expected
+
+
+@pytest.mark.parametrize("alias", sorted(CATALOG.alias_index()))
+def test_every_label_is_found_in_a_stream_in_any_case(alias):
+    code = CATALOG.alias_index()[alias]
+    for label in (alias.upper(), alias.title(), alias):
+        line = f"2024-05-01 INFO workflow wf_7 failed:  {label}  contact=ab12"
+        data = f"noise 30007\n{line}\nmore noise\n".encode()
+        found = list(scan_stream(io.BytesIO(data)))
+        assert (code, 2, "workflow-label") in [(f.code, f.line, f.kind) for f in found]
+        assert found == scan(data.decode())
+
+
+def test_label_words_cover_every_label_in_few_passes():
+    tables = _scan._get_tables()
+    for alias in CATALOG.alias_index():
+        assert any(pattern.search(alias.encode()) for pattern in tables.label_scans), alias
+        assert tables.label_token_re.search(alias), alias
+    assert len(tables.label_scans) < len(CATALOG.alias_index()) / 2
+
+
+# --- a large file: ranges of lines in parallel ---------------------------------------------------------
+def _awkward_log(path: Path) -> bytes:
+    """A log that cuts badly: long lines, CRLF, bad bytes, JSON lines, labels, no final newline."""
+    long_line = b"x" * 700 + b" Error 30007 " + b"y" * 700 + b" ErrorCode=39999\n"
+    parts = [LOG.encode(), b"a\r\n\xff\xfe ERROR: 21610\r\n", long_line, STATUS_CALLBACK.encode() + b"\n"] * 40
+    data = b"".join(parts) + b"last ErrorCode=38888 Error 30006"  # codes found nowhere else
+    path.write_bytes(data)
+    return data
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3, 7])
+def test_file_in_parallel_ranges_gives_the_summary_of_one_stream(tmp_path, monkeypatch, jobs):
+    monkeypatch.setattr(_scan, "CHUNK_BYTES", 97)
+    monkeypatch.setattr(_scan, "MAX_LINE_BYTES", 256)
+    log = tmp_path / "big.log"
+    data = _awkward_log(log)
+    stats = _scan.StreamStats()
+    expected = _scan.summarize(scan_stream(io.BytesIO(data), include_unknown=True, stats=stats))
+    summary, parallel_stats = _scan.summarize_file(str(log), jobs)
+    assert vars(summary) == vars(expected)
+    assert (parallel_stats.lines, parallel_stats.bytes) == (stats.lines, stats.bytes) == (data.count(b"\n") + 1,
+                                                                                         len(data))
+    assert expected.unknown == {39999: 40, 38888: 1} and expected.counts[30006] == 1
+    assert expected.first_line[30006] == expected.unknown_first_line[38888] == stats.lines
+
+
+def test_cli_output_is_the_same_with_one_process_or_two(tmp_path, monkeypatch):
+    monkeypatch.setattr(_scan, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(_scan, "CHUNK_BYTES", 97)
+    log = tmp_path / "big.log"
+    _awkward_log(log)
+    runs = [run_cli([str(log), *options]) for options in (["--jobs", "1"], ["--jobs", "2"], [])]
+    assert runs[0] == runs[1] == runs[2] and runs[0][0] == 0
+    json_runs = [run_cli([str(log), "--json", "--jobs", jobs]) for jobs in ("1", "2")]
+    assert json_runs[0] == json_runs[1]
+    assert json.loads(json_runs[1][1])["lines"] == log.read_bytes().count(b"\n") + 1
+
+
+def test_split_at_lines_cuts_just_after_a_newline_or_not_at_all():
+    even = b"".join(b"line %02d\n" % i for i in range(10))  # 8 bytes a line
+    assert _scan.split_at_lines(io.BytesIO(even), len(even), 4) == [0, 24, 40, 64, 80]
+    assert _scan.split_at_lines(io.BytesIO(even), len(even), 1) == [0, 80]
+    uneven = b"aaaa\nbbbbbbbbbbbbbbbbbbbb\nc\nd\n" + b"e" * 50
+    assert _scan.split_at_lines(io.BytesIO(uneven), len(uneven), 4) == [0, 26, 80]  # no line starts past 40
+    assert _scan.split_at_lines(io.BytesIO(b"no newline at all"), 17, 2) == [0, 17]
+
+
 def test_stream_without_final_newline_and_with_crlf_and_bad_bytes():
     data = b"a\r\n\xff\xfe\x80 ERROR: 21610\r\nlast Error 30007"
     stats = _scan.StreamStats()
@@ -347,6 +428,14 @@ def test_cli_findings_listing():
 def test_cli_no_codes_is_still_success():
     status, out, _ = run_cli(["-"], stdin=b"all quiet\n")
     assert status == 0 and out == "no error codes found in 1 line of standard input\n"
+
+
+def test_cli_jobs_must_be_a_positive_number(tmp_path):
+    for bad in ("0", "-1", "two", "1.5"):
+        status, out, err = run_cli(["-", "--jobs", bad], stdin=b"Error 30007\n")
+        assert status == 2 and out == "" and f"not a positive whole number: '{bad}'" in err
+    status, out, _ = run_cli(["-", "--jobs", "2", "--findings"], stdin=b"x\nError 30007\n")
+    assert status == 0 and out == "line 2, column 1: 30007 log-line\n"  # standard input streams in one
 
 
 def test_cli_usage_errors(tmp_path):

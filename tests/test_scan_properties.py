@@ -121,7 +121,8 @@ text_pieces = st.one_of(
     st.text(st.characters(blacklist_categories=("Cs",)), max_size=20),
     st.sampled_from(["\n", "\r\n", " ", "&", "=", ":", '"', "Error ", "ERROR: ", "err ", "ErrorCode=", "code ",
                      "failed ", "Body=", '"body": ', "/errors/", "zip code ", "Carrier Violation",
-                     "User replied STOP (opt-out)", "{", "}", "[", "]"]),
+                     "User replied STOP (opt-out)", "{", "}", "[", "]", "Your code is ", '"note": "code is ',
+                     "\\n", "\\u0066ailed", "daily MESSAGE cap\treached"]),
     st.sampled_from(KNOWN).map(str), st.integers(0, 10**7).map(str),
 )
 
@@ -139,3 +140,21 @@ def test_stream_agrees_with_text_scan_whatever_the_chunk_size(text, chunk):
         _scan.CHUNK_BYTES = original
     assert streamed == expected
     assert scan(text, include_unknown=True)[: len(expected)] is not None
+
+
+@SETTINGS
+@given(st.lists(st.binary(max_size=30), max_size=12).map(b"\n".join), st.integers(1, 6), st.integers(1, 16))
+def test_split_at_lines_gives_ranges_of_whole_lines(data, parts, chunk):
+    original = _scan.CHUNK_BYTES
+    _scan.CHUNK_BYTES = chunk
+    try:
+        cuts = _scan.split_at_lines(io.BytesIO(data), len(data), parts)
+    finally:
+        _scan.CHUNK_BYTES = original
+    line_starts = [at + 1 for at, byte in enumerate(data) if byte == ord("\n") and at + 1 < len(data)]
+    expected = [0]  # the naive way: for each share of the size, the first line start past it
+    for part in range(1, parts):
+        target = max(len(data) * part // parts, expected[-1] + 1)
+        expected += [start for start in line_starts if start >= target][:1]
+    assert cuts == expected + [len(data)]
+    assert all(data[cut - 1:cut] == b"\n" for cut in cuts[1:-1])  # every range holds whole lines
