@@ -31,7 +31,7 @@ def _check(paths: list[str]) -> int:
             print(f"{target}: no such file or folder", file=sys.stderr)
             return 2
     for folder, wanted in folders.items():
-        loaded = catalog_mod.load_catalog(folder)
+        loaded = catalog_mod.load_catalog(folder, keep_entries=False)
         for problem in loaded.problems:
             if wanted is None or problem.file in wanted:
                 problems.append(problem)

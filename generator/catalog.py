@@ -7,6 +7,7 @@ problem found. Nothing is written.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 from dataclasses import dataclass
@@ -75,15 +76,25 @@ def parse_file(path: Path, shown: str | None = None) -> ParsedEntry:
 PARALLEL_FROM = 400
 
 
-def _parse_chunk(paths: list[tuple[Path, str]]) -> list[ParsedEntry]:
-    return [parse_file(path, shown).release() for path, shown in paths]
+# The fields the catalog-wide checks read; a check-only run sends just these between processes.
+CROSS_CHECKED = ("code", "aliases", "related", "replaced_by")
 
 
-def parse_files(paths: list[tuple[Path, str]], workers: int | None = None) -> list[ParsedEntry]:
+def _parse_chunk(paths: list[tuple[Path, str]], keep_data: bool = True) -> list[ParsedEntry]:
+    parsed_entries = [parse_file(path, shown).release() for path, shown in paths]
+    if not keep_data:
+        for parsed in parsed_entries:
+            if isinstance(parsed.data, dict):
+                parsed.data = {key: parsed.data[key] for key in CROSS_CHECKED if key in parsed.data}
+    return parsed_entries
+
+
+def parse_files(paths: list[tuple[Path, str]], workers: int | None = None,
+                keep_data: bool = True) -> list[ParsedEntry]:
     """parse_file over many paths, split across the machine's cores when there are many."""
     workers = workers or os.cpu_count() or 1
     if workers < 2 or len(paths) < PARALLEL_FROM:
-        return _parse_chunk(paths)
+        return _parse_chunk(paths, keep_data)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -91,7 +102,8 @@ def parse_files(paths: list[tuple[Path, str]], workers: int | None = None) -> li
     chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return [parsed for chunk in pool.map(_parse_chunk, chunks) for parsed in chunk]
+        work = functools.partial(_parse_chunk, keep_data=keep_data)
+        return [parsed for chunk in pool.map(work, chunks) for parsed in chunk]
 
 
 @contextlib.contextmanager
@@ -107,13 +119,15 @@ def _no_gc():
             gc.enable()
 
 
-def load_catalog(codes_dir: Path = CODES_DIR) -> Catalog:
-    """Read, parse and validate every file in codes_dir."""
+def load_catalog(codes_dir: Path = CODES_DIR, *, keep_entries: bool = True) -> Catalog:
+    """Read, parse and validate every file in codes_dir. With keep_entries=False (a check that
+    only reports problems) the returned catalog holds no entries, which saves moving them
+    between processes."""
     with _no_gc():
-        return _load_catalog(Path(codes_dir))
+        return _load_catalog(Path(codes_dir), keep_entries)
 
 
-def _load_catalog(codes_dir: Path) -> Catalog:
+def _load_catalog(codes_dir: Path, keep_entries: bool) -> Catalog:
     codes_dir = Path(codes_dir)
     if not codes_dir.is_dir():
         raise FileNotFoundError(f"{display_path(codes_dir)}: no such folder of entries")
@@ -129,9 +143,10 @@ def _load_catalog(codes_dir: Path) -> Catalog:
             entry_paths.append((codes_dir / name, shown))
         else:
             stray.append(validate.stray_file_problem(shown, name, is_dir))
-    parsed_entries = parse_files(entry_paths)
+    parsed_entries = parse_files(entry_paths, keep_data=keep_entries)
     validate.check_catalog(parsed_entries)
     problems = validate.sorted_problems(parsed_entries, stray)
-    good = [normalize(p.data) for p in parsed_entries if not p.problems and isinstance(p.data, dict)]
+    good = [normalize(p.data) for p in parsed_entries
+            if keep_entries and not p.problems and isinstance(p.data, dict)]
     good.sort(key=lambda entry: entry["code"])
     return Catalog(entries=good, problems=problems, files=len(names))

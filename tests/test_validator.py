@@ -320,3 +320,28 @@ def test_markup_check_finds_every_tag_outside_code_spans(before, tag, after):
 @pytest.mark.parametrize("tag", _TAGS)
 def test_a_tag_inside_backticks_is_literal_text(tag):
     assert markup_problem(f"Use the `{tag}` element only in TwiML.") is None
+
+
+def test_many_files_checked_on_several_cores_report_as_on_one(in_tmp, monkeypatch):
+    """Above PARALLEL_FROM files the catalog is split across processes; the verdict must not change."""
+    import sys as _sys
+
+    from generator import catalog as catalog_mod
+
+    _sys.path.insert(0, str(REPO / "benchmarks"))
+    import synth
+
+    codes = in_tmp / "codes"
+    numbers = synth.write_catalog(codes, catalog_mod.PARALLEL_FROM + 50)
+    broken = codes / f"{numbers[7]}.yaml"
+    broken.write_text(broken.read_text("utf-8").replace("level: ", "level: x"), "utf-8")
+    (codes / f"{numbers[300]}.yaml").write_text("related: [1, 2\n", "utf-8")
+    monkeypatch.setattr(catalog_mod.os, "cpu_count", lambda: 2)
+    parallel = load_catalog(Path("codes"))
+    parallel_check = load_catalog(Path("codes"), keep_entries=False)
+    monkeypatch.setattr(catalog_mod.os, "cpu_count", lambda: 1)
+    serial = load_catalog(Path("codes"))
+    assert [str(p) for p in parallel.problems] == [str(p) for p in serial.problems]
+    assert [str(p) for p in parallel_check.problems] == [str(p) for p in serial.problems]
+    assert parallel.entries == serial.entries and parallel_check.entries == []
+    assert len(serial.problems) == 2  # the two broken files (references to them are not repeated)
