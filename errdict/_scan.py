@@ -442,17 +442,24 @@ def _looks_like_json(text: str) -> bool:
     return len(stripped) >= 2 and stripped[0] in "{[" and stripped[-1] in "}]"
 
 
+def _scan_as_json(text: str, lineno: int | None, tables: _Tables, include_unknown: bool, out: list) -> bool:
+    """Scan text as a JSON document when it is one (an object or a list); False when it is not."""
+    if not _looks_like_json(text):
+        return False
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return False
+    if not isinstance(value, (dict, list)):
+        return False
+    _scan_object(value, lineno, tables, include_unknown, out)
+    return True
+
+
 def _scan_line(line: str, lineno: int | None, tables: _Tables, include_unknown: bool, out: list,
                numeric: bool = True, labels: bool = True, seen: set | None = None, offset: int = 0) -> None:
-    if seen is None and _looks_like_json(line):
-        try:
-            value = json.loads(line)
-        except ValueError:
-            pass
-        else:
-            if isinstance(value, (dict, list)):
-                _scan_object(value, lineno, tables, include_unknown, out)
-                return
+    if seen is None and _scan_as_json(line, lineno, tables, include_unknown, out):
+        return
     _scan_text_value(line, lineno, None, tables, include_unknown, set() if seen is None else seen, out,
                      numeric, labels, offset)
 
@@ -465,15 +472,8 @@ def _line_triggers(line: str, tables: _Tables) -> tuple[bool, bool]:
 
 def _scan_text(text: str, tables: _Tables, include_unknown: bool) -> list:
     out: list[Finding] = []
-    if _looks_like_json(text) and "\n" in text.strip():
-        try:
-            value = json.loads(text)
-        except ValueError:
-            pass
-        else:
-            if isinstance(value, (dict, list)):
-                _scan_object(value, None, tables, include_unknown, out)
-                return out
+    if "\n" in text.strip() and _scan_as_json(text, None, tables, include_unknown, out):
+        return out
     for lineno, line in enumerate(text.split("\n"), 1):
         if line.endswith("\r"):
             line = line[:-1]
