@@ -27,6 +27,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 
 from generator import catalog as catalog_mod  # noqa: E402
+from generator import site  # noqa: E402
 from generator import sitepages  # noqa: E402
 from generator import validate  # noqa: E402
 
@@ -65,6 +66,16 @@ def site_nav(products: dict[str, str]) -> list:
     ]
 
 
+# MkDocs loads this file afresh for every rebuild while serving, so what must outlive one build
+# (are we serving, the last catalog that validated) lives in an ordinary module.
+_SERVE = site.SERVE_STATE
+
+
+def on_startup(command, dirty=False, **kwargs):
+    _SERVE["serving"] = command == "serve"
+    _SERVE["last_good"] = None
+
+
 def on_config(config, **kwargs):
     codes_dir = codes_dir_for(config)
     try:
@@ -73,9 +84,17 @@ def on_config(config, **kwargs):
         raise PluginError(str(exc)) from None
     if loaded.problems:
         count = len(loaded.problems)
-        raise PluginError("\n".join(str(problem) for problem in loaded.problems)
-                          + f"\nerrdict: {count} problem{'s' if count != 1 else ''} in the entries; "
-                          "the site was not built")
+        messages = "\n".join(str(problem) for problem in loaded.problems)
+        summary = f"errdict: {count} problem{'s' if count != 1 else ''} in the entries"
+        previous = _SERVE.get("last_good")
+        if not (_SERVE.get("serving") and previous is not None and previous[0] == codes_dir):
+            raise PluginError(f"{messages}\n{summary}; the site was not built")
+        # While serving, keep showing the last valid entries instead of stalling every request
+        # (MkDocs holds requests until a build succeeds); the terminal says what to fix.
+        log.error(f"{messages}\n{summary}; still serving the last valid version until they are fixed")
+        loaded = previous[1]
+    elif _SERVE.get("serving"):
+        _SERVE["last_good"] = (codes_dir, loaded)
     if not config.use_directory_urls:
         raise PluginError("errdict: the site needs use_directory_urls: true (links are /codes/<code>/)")
     errdict_extra = config.extra.get("errdict") or {}

@@ -23,6 +23,10 @@ SITE_DIR = REPO / "site"
 
 log = logging.getLogger("mkdocs")
 
+# What must outlive one build of `mkdocs serve` (MkDocs reloads the hooks file for every rebuild):
+# whether it is serving, and (codes folder, catalog) of the last build whose entries validated.
+SERVE_STATE: dict = {"serving": False, "last_good": None}
+
 
 class BuildFailed(Exception):
     """The site could not be built; the message says why."""

@@ -229,3 +229,83 @@ def test_missing_codes_folder_is_a_clear_failure(tmp_path):
     with pytest.raises(site.BuildFailed, match=r"codes.*(no such folder|isn't an existing)"):
         site.build_site(tmp_path / "site", config)
     assert not os.path.exists(tmp_path / "site")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _fetch(url: str) -> tuple[int, str]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, ""
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0, ""
+
+
+def _wait_for(url: str, predicate, seconds: float = 60) -> tuple[int, str]:
+    import time
+
+    deadline = time.monotonic() + seconds
+    status, body = _fetch(url)
+    while not predicate(status, body) and time.monotonic() < deadline:
+        time.sleep(0.5)
+        status, body = _fetch(url)
+    return status, body
+
+
+@pytest.mark.slow
+def test_mkdocs_serve_shows_an_edited_entry_on_reload_and_no_stale_page(tmp_path):
+    """While serving, an edited entry shows up, a removed one disappears, and a broken one leaves
+    the last valid site served while the terminal shows the validator's messages."""
+    import subprocess
+    import sys
+
+    port = _free_port()
+    config, codes = make_project(tmp_path, site_url=f"http://127.0.0.1:{port}/")
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"],
+                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              env=dict(os.environ, PYTHONPATH=str(REPO)), text=True)
+    try:
+        page = f"http://127.0.0.1:{port}/codes/21610/"
+        status, body = _wait_for(page, lambda s, b: s == 200)
+        assert status == 200 and "21610: Attempt to send to unsubscribed recipient" in body
+
+        entry = codes / "21610.yaml"
+        entry.write_text(read(entry).replace("Attempt to send to", "Attempt to text an"), "utf-8")
+        status, body = _wait_for(page, lambda s, b: "Attempt to text an" in b)
+        assert "21610: Attempt to text an unsubscribed recipient" in body
+
+        # a code nobody refers to is removed: its page must go, not linger from the last build
+        gone = next(p for p in sorted(codes.glob("*.yaml"))
+                    if all(f"{p.stem}" not in read(q) for q in codes.glob("*.yaml") if q != p))
+        gone.unlink()
+        gone_page = f"http://127.0.0.1:{port}/codes/{gone.stem}/"
+        status, _ = _wait_for(gone_page, lambda s, b: s == 404)
+        assert status == 404
+
+        # a broken entry: the terminal shows the validator's message and the last valid site stays up
+        text = read(entry)
+        entry.write_text(text.replace("level: error", "level: eror").replace("text an", "mail an"), "utf-8")
+        import time
+
+        time.sleep(6)
+        status, body = _fetch(page)
+        assert status == 200 and "Attempt to text an" in body and "mail an" not in body
+        entry.write_text(text.replace("text an", "call an"), "utf-8")
+        status, body = _wait_for(page, lambda s, b: "Attempt to call an" in b)
+        assert "21610: Attempt to call an unsubscribed recipient" in body
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    assert "Serving on" in output, output[-2000:]
+    assert "21610.yaml:4:8: level: 'eror' is not one of: error, warning" in output, output[-2000:]
