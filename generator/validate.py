@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any, Iterable
@@ -238,7 +239,8 @@ def check_catalog(entries: list[ParsedEntry]) -> None:
     file's own problems say what to fix.
     """
     by_code: dict[int, ParsedEntry] = {}
-    files_present = {int(Path(p.file).name[:-5]) for p in entries if ENTRY_NAME.match(Path(p.file).name)}
+    names = (os.path.basename(p.file) for p in entries)
+    files_present = {int(name[:-5]) for name in names if ENTRY_NAME.match(name)}
     for parsed in entries:
         code = _code_of(parsed)
         if code is None:
