@@ -64,10 +64,18 @@ class _Catalog:
         self._load_header()
         return self._codes
 
-    def _read_line(self, offset: int) -> dict:
+    def _read_line(self, offset: int) -> bytes:
         with open(self.path, "rb") as handle:
             handle.seek(self._base + offset)
-            return json.loads(handle.readline())
+            return handle.readline()
+
+    def _cache_entry(self, code: int, line: bytes) -> ErrorCode:
+        """The ErrorCode of one entry line, cached; never the wrong entry for code."""
+        entry = json.loads(line)
+        if entry.get("code") != code:
+            raise CatalogDataError(f"{self.path}: the header places {code} where the entry of "
+                                   f"{entry.get('code')} is")
+        return self.cache.setdefault(code, ErrorCode._from_entry(entry, page_url(self._site_url, code)))
 
     def get(self, code: int) -> ErrorCode | None:
         found = self.cache.get(code)
@@ -77,11 +85,7 @@ class _Catalog:
         offset = index.get(code)
         if offset is None:
             return None
-        entry = self._read_line(offset)
-        if entry.get("code") != code:  # never hand back the wrong entry
-            raise CatalogDataError(f"{self.path}: index points {code} at the entry of {entry.get('code')}")
-        error_code = ErrorCode._from_entry(entry, page_url(self._site_url, code))
-        return self.cache.setdefault(code, error_code)
+        return self._cache_entry(code, self._read_line(offset))
 
     def all(self) -> list[ErrorCode]:
         if not self._all_loaded:
@@ -94,10 +98,7 @@ class _Catalog:
                 raise CatalogDataError(f"{self.path}: header lists {len(index)} codes, found {len(lines)}")
             for code, line in zip(self._codes, lines):
                 if code not in self.cache:
-                    entry = json.loads(line)
-                    if entry.get("code") != code:
-                        raise CatalogDataError(f"{self.path}: entry order does not match the header at {code}")
-                    self.cache.setdefault(code, ErrorCode._from_entry(entry, page_url(self._site_url, code)))
+                    self._cache_entry(code, line)
             self._all_loaded = True
         return [self.cache[code] for code in self._codes]
 

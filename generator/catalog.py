@@ -19,10 +19,10 @@ from .yamlsource import ParsedEntry, Problem, parse_entry_text
 REPO = Path(__file__).resolve().parent.parent
 CODES_DIR = REPO / "codes"
 
-# Optional fields and the value an entry has when it leaves them out.
+# The fields of a normalized entry, in the schema's order ('stub' marks an unfinished file and
+# never reaches a valid entry), and the value an entry has when it leaves an optional one out.
+FIELD_ORDER = tuple(name for name in validate.load_schema()["properties"] if name != "stub")
 DEFAULTS = {"replaced_by": None, "advice": None, "aliases": [], "related": [], "links": []}
-FIELD_ORDER = ("code", "title", "level", "product", "status", "replaced_by", "summary", "description",
-               "causes", "solutions", "retry", "action", "advice", "aliases", "related", "links", "updated")
 
 
 @dataclass

@@ -12,9 +12,7 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any, Iterable
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Iterable
 
 from . import fastcheck
 from .yamlsource import ParsedEntry, Problem, format_path

@@ -6,7 +6,8 @@ date into a ``date``, and an alias can expand into gigabytes. This module asks l
 parser) for the node tree only, then builds the values itself from the nodes, so each of those
 cases becomes a :class:`Problem` at its own line instead of a wrong value.
 
-Pure functions: :func:`parse_entry_text` takes bytes and returns data, positions and problems.
+Pure functions: :func:`parse_entry_text` takes bytes and returns the data and its problems; the
+positions of values are looked up in the node tree only when a problem needs one.
 """
 from __future__ import annotations
 
@@ -31,9 +32,9 @@ class _EntryLoader(_Loader):
     looked up in a set instead of PyYAML's list of regular expressions (same answers, tested)."""
 
     _MAYBE_TYPED = frozenset(_Loader.yaml_implicit_resolvers)
-    _WORDS = {**{w: "tag:yaml.org,2002:bool" for w in
+    _WORDS = {**{w: _TAG + "bool" for w in
                  "yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF".split()},
-              **{w: "tag:yaml.org,2002:null" for w in ("null", "Null", "NULL")}}
+              **{w: _TAG + "null" for w in ("null", "Null", "NULL")}}
 
     def resolve(self, kind, value, implicit):
         if kind is yaml.ScalarNode:
@@ -84,8 +85,8 @@ class ParsedEntry:
     """What one file holds: the data (None when unreadable) and where each value sits.
 
     Positions are looked up lazily in the YAML node tree (``root``) only when a problem needs
-    one, so a clean entry pays nothing for them. ``release()`` keeps the few positions the
-    catalog-wide checks may still need and drops the tree.
+    one, so a clean entry pays nothing for them. ``release()`` drops the tree; a later problem
+    (from the catalog-wide checks) composes it again from ``text``.
     """
 
     file: str
@@ -119,7 +120,7 @@ class ParsedEntry:
             if child is None:
                 break
             node, mark = child, (key_mark if at_key and depth == last and key_mark else child.start_mark)
-        return (mark.line + 1, mark.column + 1)
+        return _line_col_of(mark)
 
     def problem(self, path: tuple, message: str, *, at_key: bool = False) -> None:
         self.problem_at(self.where(path, at_key), path, message)
@@ -138,9 +139,11 @@ def _line_col_of(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
 
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+def _line_col(buffer: str | bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column of an offset into text or bytes."""
+    newline = "\n" if isinstance(buffer, str) else b"\n"
+    line = buffer.count(newline, 0, offset) + 1
+    return line, offset - (buffer.rfind(newline, 0, offset) + 1) + 1
 
 
 def parse_entry_text(file: str, raw: bytes) -> ParsedEntry:
@@ -156,9 +159,7 @@ def parse_entry_text(file: str, raw: bytes) -> ParsedEntry:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return fail(line, column, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
+        return fail(*_line_col(raw, exc.start), f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
     if text.startswith("\ufeff"):
         return fail(1, 1, "starts with a byte-order mark; save the file as UTF-8 without BOM")
     tab = text.find("\t")
@@ -170,17 +171,15 @@ def parse_entry_text(file: str, raw: bytes) -> ParsedEntry:
         root = yaml.compose(text, Loader=_EntryLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = exc.problem or exc.context or "cannot be parsed"
-        return fail(line, column, f"invalid YAML: {reason}")
+        return fail(*(_line_col_of(mark) if mark else (1, 1)), f"invalid YAML: {reason}")
     except yaml.YAMLError as exc:
         return fail(1, 1, f"invalid YAML: {exc}")
     if root is None:
         return fail(1, 1, "empty file; an entry is a mapping of fields (see generator/entry.schema.json)")
     if not isinstance(root, yaml.MappingNode):
         kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
-        return fail(root.start_mark.line + 1, root.start_mark.column + 1,
-                    f"the file holds {kind}; an entry is a mapping of fields")
+        return fail(*_line_col_of(root.start_mark), f"the file holds {kind}; an entry is a mapping of fields")
     builder = _Builder(parsed)
     parsed.root, parsed.text = root, text
     try:
