@@ -3,8 +3,8 @@
     check [PATH ...]     validate codes/ (or the given entry files or folders); exit 1 on any problem
     compile [--check]    write errdict/data/catalog.jsonl from codes/ (--check: fail if it is stale)
     build [--serve]      validate, compile and build the help site into site/ atomically
-    upstream CATALOG.json [--stubs]
-                         compare codes/ with the upstream provider's catalog
+    upstream SOURCE [--stubs] [--refresh]
+                         compare codes/ with the upstream provider's list (Markdown page, JSON or TSV)
 """
 from __future__ import annotations
 
@@ -82,9 +82,12 @@ def main(argv: list[str] | None = None) -> int:
     p_build = sub.add_parser("build", help="build the help site into site/, atomically")
     p_build.add_argument("--serve", action="store_true", help="then serve it with live reload")
     p_build.add_argument("--dev-addr", default="127.0.0.1:8000")
-    p_up = sub.add_parser("upstream", help="compare codes/ with an upstream catalog JSON file")
-    p_up.add_argument("catalog", help="the upstream provider's catalog (JSON list of codes)")
-    p_up.add_argument("--stubs", action="store_true", help="write stub entries for missing codes")
+    p_up = sub.add_parser("upstream", help="compare codes/ with the upstream provider's list of codes")
+    p_up.add_argument("catalog", metavar="SOURCE",
+                      help="the upstream list: its dictionary page (Markdown), its JSON download or the reference TSV")
+    p_up.add_argument("--stubs", action="store_true", help="write a reference entry for each new code")
+    p_up.add_argument("--refresh", action="store_true",
+                      help="update the facts of reference entries whose title, level or products changed")
     p_up.add_argument("--codes", default=None, help="the folder of entries (default: codes/)")
     p_up.add_argument("--json", action="store_true", help="machine-readable report")
     args = parser.parse_args(argv)
@@ -100,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "upstream":
         from .upstream import upstream_command
 
-        return upstream_command(args.catalog, stubs=args.stubs, codes_dir=args.codes, as_json=args.json)
+        return upstream_command(args.catalog, stubs=args.stubs, refresh=args.refresh, codes_dir=args.codes,
+                                as_json=args.json)
     return 2  # pragma: no cover - argparse enforces the choices
 
 

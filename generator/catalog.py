@@ -13,16 +13,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import validate
+from . import schema, validate
 from .yamlsource import ParsedEntry, Problem, parse_entry_text
 
 REPO = Path(__file__).resolve().parent.parent
 CODES_DIR = REPO / "codes"
 
-# The fields of a normalized entry, in the schema's order ('stub' marks an unfinished file and
-# never reaches a valid entry), and the value an entry has when it leaves an optional one out.
-FIELD_ORDER = tuple(name for name in validate.load_schema()["properties"] if name != "stub")
-DEFAULTS = {"replaced_by": None, "advice": None, "aliases": [], "related": [], "links": []}
 
 
 @dataclass
@@ -42,8 +38,9 @@ class Catalog:
 def normalize(data: dict) -> dict:
     """An entry with every field present, in the documented order, optional ones defaulted."""
     out = {}
-    for key in FIELD_ORDER:
-        value = data.get(key, DEFAULTS.get(key))
+    defaults = schema.defaults()
+    for key in schema.field_order():
+        value = data.get(key, defaults[key])
         out[key] = list(value) if isinstance(value, list) else value
     out["links"] = [{"title": link["title"], "url": link["url"]} for link in out["links"]]
     return out
@@ -144,7 +141,7 @@ def _load_catalog(codes_dir: Path, keep_entries: bool) -> Catalog:
         else:
             stray.append(validate.stray_file_problem(shown, name, is_dir))
     parsed_entries = parse_files(entry_paths, keep_data=keep_entries)
-    validate.check_catalog(parsed_entries)
+    validate.check_catalog(parsed_entries, {int(path.name[:-5]) for path, _ in entry_paths})
     problems = validate.sorted_problems(parsed_entries, stray)
     good = [normalize(p.data) for p in parsed_entries
             if keep_entries and not p.problems and isinstance(p.data, dict)]

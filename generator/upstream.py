@@ -1,293 +1,445 @@
-"""Compare codes/ with the upstream provider's machine-readable catalog: `python -m generator upstream`.
+"""Compare codes/ with what the upstream provider publishes: `python -m generator upstream`.
 
-    python -m generator upstream CATALOG.json [--stubs] [--codes DIR] [--json]
+    python -m generator upstream SOURCE [--stubs] [--refresh] [--codes DIR] [--json]
 
-The upstream file is a JSON list of objects with ``code``, ``message`` (the official title),
-``log_level`` (ERROR or WARNING), ``product`` and prose fields. Only facts are read: code, title,
-level and product. The report lists
+SOURCE is any of the three forms the upstream list comes in (the form is recognised from the text):
 
-* codes upstream that errdict lacks, grouped by product (the upstream product mapped to errdict's
-  vocabulary; products errdict does not cover are listed as unmapped, a null product as none);
-* codes whose official title, level or product differs from errdict's entry;
-* codes errdict has that upstream does not list.
+* its **dictionary page** as Markdown: one table per code range, one row per code, such as
+  ``| [11751](www.twilio.com/docs/api/errors/11751) | ERROR Branded Comms, Whatsapp <br/> Media
+  Message - Media exceeds messaging provider size limit |`` (level, products, ``<br/>``, title; the
+  title may hold Markdown escapes such as ``\\_`` and HTML entities);
+* its older **JSON download**: a list of objects with ``code``, ``message`` (the title),
+  ``log_level`` and ``product`` (prose fields are never read);
+* the **reference list** (``upstream-codes.tsv``): code, level, upstream products, title, the snapshot
+  it was first listed in, how often an LC Phone user meets it and a suggested errdict product.
 
-A null upstream product (or level) makes no claim and is never a difference. errdict's products are
-finer than upstream's: an upstream "Programmable SMS" code may be messaging, whatsapp, a2p-10dlc or
-toll-free in errdict, and errdict's cross-cutting products (webhooks, account, api) may hold a code of
-any upstream product; only a product outside those is a difference.
+Only facts are read. The report lists the codes upstream that errdict lacks (with the product area
+each would get), the codes whose official title, level or upstream products changed, and the codes
+errdict has that upstream does not list. Nothing is written unless asked:
 
-Nothing is written unless ``--stubs`` is given: then each missing code whose product maps to
-errdict's vocabulary gets ``codes/<code>.yaml`` holding only code, title, level, product,
-``status: active`` and ``stub: true`` (written atomically, never over an existing file), which the
-validator reports as incomplete until a person writes the rest. Upstream prose is never copied.
+* ``--stubs`` writes a reference entry (facts only, ``kind: reference``) for each new code, never
+  over an existing file;
+* ``--refresh`` brings the reference entries' facts up to date, keeping a changed title as the
+  first of ``former_titles``; a full entry is only reported, since a person must check that its
+  explanation still holds for the new title.
 
 Exit status: 0 when the comparison ran (differences are a report, not a failure), 2 when the
-upstream file or the folder of entries cannot be used.
+upstream text or the folder of entries cannot be used.
 """
 from __future__ import annotations
 
+import csv
+import html
+import io
 import json
+import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from errdict._codes import ENTRY_FILE_NAME, is_code
 
 from . import catalog as catalog_mod
+from . import schema, yamlwrite
 from .compile import write_atomically
-from .validate import ENTRY_NAME
 from .yamlsource import parse_entry_text
 
-# Upstream product name -> errdict product.
-PRODUCT_MAP = {
-    "Programmable SMS": "messaging",
-    "Programmable Messaging": "messaging",
-    "Programmable Voice": "voice",
-    "Elastic SIP Trunking": "sip",
-    "Phone Numbers": "phone-numbers",
-    "Platform": "api",
-}
-# The errdict products an entry of each mapped product may carry without being a difference.
-PRODUCT_FAMILY = {
-    "messaging": {"messaging", "whatsapp", "a2p-10dlc", "toll-free"},
-    "voice": {"voice", "sip"},
-    "sip": {"sip", "voice"},
-    "phone-numbers": {"phone-numbers"},
-    "api": {"api"},
-}
-CROSS_CUTTING = {"webhooks", "account", "api"}
-LEVEL_MAP = {"ERROR": "error", "WARNING": "warning"}
-SCHEMA_COMMENT = "# yaml-language-server: $schema=../generator/entry.schema.json"
-NO_PRODUCT = "(no product)"
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
+LEVELS = {"ERROR": "error", "WARNING": "warning"}
 
 
 class UpstreamError(ValueError):
-    """The upstream file cannot be used; the message names the file and the item."""
+    """The upstream text cannot be used; the message names the source and the line or item."""
 
 
 @dataclass(frozen=True)
 class UpstreamCode:
-    """The facts of one upstream code. None means upstream makes no claim."""
+    """The facts of one upstream code. None (or empty) means the source makes no claim."""
 
     code: int
-    title: str | None
-    level: str | None  # errdict's vocabulary: error, warning
-    product: str | None  # errdict's vocabulary, when the upstream product maps to it
-    upstream_product: str | None  # as upstream names it
+    title: str
+    level: str | None
+    upstream_products: tuple[str, ...] = ()
+    listed_since: str | None = None
+    lc_tier: str | None = None
+    suggested_product: str | None = None
 
+    @property
+    def product(self) -> str:
+        """The errdict product area this code belongs to."""
+        return product_area(self)
+
+
+# --- the upstream products, mapped onto errdict's product areas ---------------------------------
+# An upstream product that is one of errdict's areas; every other upstream product (chat, video,
+# Flex, TaskRouter, IoT, ...) is a product LC Phone users never touch: "other".
+PRODUCT_AREAS = {
+    "Programmable Voice": "voice",
+    "Elastic SIP Trunking": "sip",
+    "Phone Numbers": "phone-numbers",
+    "Account": "account",
+    "Verify": "verify",
+    "Lookup": "lookup",
+    "Whatsapp": "whatsapp",
+    "Branded Comms": "messaging",
+    "Programmable SMS": "messaging",
+    "Programmable Messaging": "messaging",
+}
+# Upstream files all messaging under one product; its title says which area of errdict's it is.
+_MESSAGING_AREAS = (
+    (re.compile(r"toll[- ]free", re.I), "toll-free"),
+    (re.compile(r"\bwhats ?app\b", re.I), "whatsapp"),
+    (re.compile(r"\b(?:a2p|10dlc|campaign|brand)\b", re.I), "a2p-10dlc"),
+)
+
+
+def product_area(item: UpstreamCode) -> str:
+    """errdict's product area for an upstream code: a code whose only upstream product is Lookup
+    or Verify belongs to that area; otherwise the suggested product of the reference list; else
+    the first upstream product that is an errdict area (messaging split by its title); else other."""
+    products = item.upstream_products
+    if len(products) == 1 and PRODUCT_AREAS.get(products[0]) in ("lookup", "verify"):
+        return PRODUCT_AREAS[products[0]]
+    if item.suggested_product:
+        return item.suggested_product
+    for name in products:
+        area = PRODUCT_AREAS.get(name)
+        if area == "messaging":
+            for pattern, refined in _MESSAGING_AREAS:
+                if pattern.search(item.title):
+                    return refined
+        if area is not None:
+            return area
+    return "other"
+
+
+# --- reading the three forms (pure) ---------------------------------------------------------------
+
+def read_upstream(text: str, source: str) -> list[UpstreamCode]:
+    """The codes of an upstream text, whichever form it is in; UpstreamError naming source and place."""
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped.startswith("["):
+        codes = parse_json(text, source)
+    elif stripped.startswith("code\t"):
+        codes = parse_tsv(text, source)
+    elif "|" in stripped:
+        codes = parse_markdown(text, source)
+    else:
+        raise UpstreamError(f"{source}: neither the upstream dictionary page (Markdown tables), its JSON "
+                            "download nor the reference TSV")
+    if not codes:
+        raise UpstreamError(f"{source}: lists no codes")
+    return codes
+
+
+def _title(raw: object) -> str:
+    return " ".join(str(raw or "").split())
+
+
+class _Collector:
+    """Problems found while reading, and the codes seen so far (each code once)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[str] = []
+        self.first_at: dict[int, str] = {}
+        self.codes: list[UpstreamCode] = []
+
+    def add(self, where: str, item: UpstreamCode) -> None:
+        if item.code in self.first_at:
+            self.problems.append(f"{self.source}: {where}: code {item.code} is listed twice "
+                                 f"(first at {self.first_at[item.code]})")
+            return
+        if not item.title:
+            self.problems.append(f"{self.source}: {where}: code {item.code} has no title")
+            return
+        self.first_at[item.code] = where
+        self.codes.append(item)
+
+    def code(self, where: str, raw: object) -> int | None:
+        if isinstance(raw, str) and re.fullmatch(r"[0-9]+", raw.strip()):
+            raw = int(raw.strip())
+        if type(raw) is not int:
+            self.problems.append(f"{self.source}: {where}: the code must be a whole number, "
+                                 f"found {json.dumps(raw)[:40] if not isinstance(raw, bytes) else raw!r}")
+            return None
+        if not is_code(raw):
+            self.problems.append(f"{self.source}: {where}: {raw} is not a code (3 to 6 digits)")
+            return None
+        return raw
+
+    def level(self, where: str, raw: object) -> str | None:
+        if raw is None or raw == "":
+            return None
+        level = LEVELS.get(str(raw).strip().upper()) if isinstance(raw, str) else None
+        if level is None:
+            self.problems.append(f"{self.source}: {where}: level {raw!r} is neither ERROR nor WARNING")
+        return level
+
+    def result(self) -> list[UpstreamCode]:
+        if self.problems:
+            shown = self.problems[:20]
+            more = f"\n... and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
+            raise UpstreamError("\n".join(shown) + more)
+        return self.codes
+
+
+def _products(raw: str) -> tuple[str, ...]:
+    return tuple(name for name in (part.strip() for part in raw.split(",")) if name)
+
+
+def parse_json(text: str, source: str) -> list[UpstreamCode]:
+    """The upstream JSON download: a list of objects with code, message, log_level, product."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UpstreamError(f"{source}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:
+        raise UpstreamError(f"{source}: nested too deeply to be the upstream list") from None
+    if not isinstance(data, list):
+        raise UpstreamError(f"{source}: must be a JSON list of codes")
+    found = _Collector(source)
+    for index, item in enumerate(data):
+        where = f"item {index}"
+        if not isinstance(item, dict):
+            found.problems.append(f"{source}: {where}: must be an object")
+            continue
+        code = found.code(where, item.get("code"))
+        if code is None:
+            continue
+        bad = [name for name in ("message", "log_level", "product")
+               if item.get(name) is not None and not isinstance(item.get(name), str)]
+        if bad:
+            found.problems.extend(f"{source}: {where} (code {code}): '{name}' must be a string or null"
+                                  for name in bad)
+            continue
+        found.add(f"{where}", UpstreamCode(code, _title(item.get("message")), found.level(where, item.get("log_level")),
+                                           _products(item.get("product") or "")))
+    return found.result()
+
+
+TSV_COLUMNS = ("code", "level", "upstream_products", "title", "listed_since", "lc_tier", "suggested_product")
+
+
+def parse_tsv(text: str, source: str) -> list[UpstreamCode]:
+    """The reference list: a tab-separated file with the columns of TSV_COLUMNS."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter="\t", quoting=csv.QUOTE_NONE)
+    header = next(reader, [])
+    if tuple(header) != TSV_COLUMNS:
+        raise UpstreamError(f"{source}: line 1: the columns must be {', '.join(TSV_COLUMNS)}")
+    found = _Collector(source)
+    tiers, snapshots = schema.vocabulary("lc_tier").values, schema.vocabulary("listed_since").values
+    products = schema.vocabulary("product").values
+    for number, row in enumerate(reader, start=2):
+        where = f"line {number}"
+        if not row:
+            continue
+        if len(row) != len(TSV_COLUMNS):
+            found.problems.append(f"{source}: {where}: {len(row)} columns, expected {len(TSV_COLUMNS)}")
+            continue
+        values = dict(zip(TSV_COLUMNS, row, strict=True))
+        code = found.code(where, values["code"])
+        if code is None:
+            continue
+        for name, allowed in (("listed_since", snapshots), ("lc_tier", tiers), ("suggested_product", products)):
+            if values[name] and values[name] not in allowed:
+                found.problems.append(f"{source}: {where}: {name} {values[name]!r} is not one of {', '.join(allowed)}")
+        found.add(where, UpstreamCode(code, _title(values["title"]), found.level(where, values["level"]),
+                                      _products(values["upstream_products"]), values["listed_since"] or None,
+                                      values["lc_tier"] or None, values["suggested_product"] or None))
+    return found.result()
+
+
+_ROW = re.compile(r"^\s*\|\s*\[\s*([^\]]*?)\s*\]\(\s*([^)\s]*)\s*\)\s*\|(.*)\|\s*$")
+_BREAK = re.compile(r"<br\s*/?>", re.I)
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _unescape_markdown(text: str) -> str:
+    """A table cell as plain text: Markdown backslash escapes and HTML entities undone."""
+    return html.unescape(_MD_ESCAPE.sub(r"\1", text))
+
+
+def parse_markdown(text: str, source: str) -> list[UpstreamCode]:
+    """The dictionary page: table rows ``| [CODE](.../errors/CODE) | LEVEL Products <br/> Title |``."""
+    found = _Collector(source)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.lstrip().startswith("|"):
+            continue
+        where = f"line {number}"
+        row = _ROW.match(line)
+        if row is None:
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            if cells and (set("".join(cells)) <= set("-: ") or cells[0].casefold() in ("code", "error code")):
+                continue  # a header or separator row
+            found.problems.append(f"{source}: {where}: not a row of the form | [CODE](URL) | LEVEL products <br/> title |")
+            continue
+        label, url, rest = row.groups()
+        code = found.code(where, label)
+        if code is None:
+            continue
+        if not re.search(rf"/errors/{code}/?(?:[#?].*)?$", url):
+            found.problems.append(f"{source}: {where}: the link of {code} leads to {url!r}, not to its own page")
+            continue
+        parts = _BREAK.split(rest, maxsplit=1)
+        if len(parts) != 2:
+            found.problems.append(f"{source}: {where}: code {code}: no <br/> between the level and the title")
+            continue
+        head, title = (_unescape_markdown(part).strip() for part in parts)
+        level_word, _, products = head.partition(" ")
+        level = found.level(where, level_word) if level_word.upper() in LEVELS else None
+        if level is None and level_word:
+            products = head  # no level given: the whole head names products
+        found.add(where, UpstreamCode(code, _title(title), level, _products(products)))
+    return found.result()
+
+
+# --- comparing (pure) -----------------------------------------------------------------------------
 
 @dataclass
 class Report:
     upstream_count: int
     errdict_count: int
-    missing: dict[str, list[UpstreamCode]] = field(default_factory=dict)  # group -> codes
-    differences: list[dict] = field(default_factory=list)
+    new: list[UpstreamCode] = field(default_factory=list)
+    changed: list[dict[str, Any]] = field(default_factory=list)
     not_upstream: list[int] = field(default_factory=list)
-    unmapped_products: dict[str, int] = field(default_factory=dict)
-    unknown_levels: dict[str, int] = field(default_factory=dict)
-    broken_entries: list[int] = field(default_factory=list)  # files compared by name only
+    unreadable: list[int] = field(default_factory=list)  # files compared by name only
     written: list[str] = field(default_factory=list)
-    skipped: list[dict] = field(default_factory=list)
+    refreshed: list[str] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
 
     @property
-    def missing_count(self) -> int:
-        return sum(len(codes) for codes in self.missing.values())
+    def differs(self) -> bool:
+        return bool(self.new or self.changed or self.not_upstream)
 
 
-# --- reading the upstream file (pure) -----------------------------------------------------------
-def _type_name(value: object) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "an integer",
-            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
-
-
-def parse_upstream(text: str, source: str) -> tuple[list[UpstreamCode], dict[str, int], dict[str, int]]:
-    """The codes of an upstream catalog's text; raises UpstreamError naming source and item.
-
-    Returns the codes, the count of each upstream product that maps to nothing, and the count of
-    each level that is neither ERROR nor WARNING.
-    """
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UpstreamError(f"{source}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
-    if not isinstance(data, list):
-        raise UpstreamError(f"{source}: must be a JSON list of codes, found {_type_name(data)}")
-    problems: list[str] = []
-    codes: list[UpstreamCode] = []
-    first_at: dict[int, int] = {}
-    unmapped: dict[str, int] = {}
-    odd_levels: dict[str, int] = {}
-    for index, item in enumerate(data):
-        where = f"{source}: item {index}"
-        if not isinstance(item, dict):
-            problems.append(f"{where}: must be an object, found {_type_name(item)}")
-            continue
-        if "code" not in item:
-            problems.append(f"{where}: has no 'code'")
-            continue
-        code = item["code"]
-        if type(code) is not int:
-            problems.append(f"{where}: 'code' must be an integer, found {_type_name(code)} {json.dumps(code)[:40]}")
-            continue
-        if not 100 <= code <= 999_999:
-            problems.append(f"{where}: 'code' {code} is not a code (a positive integer of 3 to 6 digits)")
-            continue
-        where = f"{where} (code {code})"
-        bad = [name for name in ("message", "log_level", "product")
-               if item.get(name) is not None and not isinstance(item.get(name), str)]
-        if bad:
-            problems.extend(f"{where}: '{name}' must be a string or null, found {_type_name(item[name])}"
-                            for name in bad)
-            continue
-        if code in first_at:
-            problems.append(f"{where}: code {code} is listed twice (first at item {first_at[code]})")
-            continue
-        first_at[code] = index
-        title = " ".join((item.get("message") or "").split()) or None
-        raw_level = item.get("log_level")
-        level = LEVEL_MAP.get(raw_level.strip().upper()) if raw_level else None
-        if raw_level and level is None:
-            odd_levels[raw_level] = odd_levels.get(raw_level, 0) + 1
-        upstream_product = (item.get("product") or "").strip() or None
-        product = PRODUCT_MAP.get(upstream_product) if upstream_product else None
-        if upstream_product and product is None:
-            unmapped[upstream_product] = unmapped.get(upstream_product, 0) + 1
-        codes.append(UpstreamCode(code, title, level, product, upstream_product))
-    if problems:
-        shown = problems[:20]
-        more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        raise UpstreamError("\n".join(shown) + more)
-    return codes, unmapped, odd_levels
-
-
-# --- comparing (pure) ---------------------------------------------------------------------------
-def group_of(code: UpstreamCode) -> str:
-    if code.product:
-        return code.product
-    if code.upstream_product:
-        return f"unmapped: {code.upstream_product}"
-    return NO_PRODUCT
-
-
-def compare(upstream: list[UpstreamCode], entries: list[dict], files: set[int]) -> Report:
-    """What differs between upstream and errdict. entries: valid normalized entries; files: every
-    code that has a file in codes/ (a broken or stub entry still exists)."""
+def compare(upstream: Iterable[UpstreamCode], entries: list[dict[str, Any]], files: set[int]) -> Report:
+    """What differs between upstream and errdict. entries: valid normalized entries; files: every code
+    that has a file in codes/ (a broken entry still exists and is compared by name only)."""
     by_code = {entry["code"]: entry for entry in entries}
-    report = Report(upstream_count=len(upstream), errdict_count=len(files))
-    upstream_codes = set()
-    for item in sorted(upstream, key=lambda u: u.code):
-        upstream_codes.add(item.code)
+    items = sorted(upstream, key=lambda item: item.code)
+    report = Report(upstream_count=len(items), errdict_count=len(files))
+    for item in items:
         if item.code not in files:
-            report.missing.setdefault(group_of(item), []).append(item)
+            report.new.append(item)
             continue
         entry = by_code.get(item.code)
         if entry is None:
             continue
-        if item.title is not None and " ".join(entry["title"].split()) != item.title:
-            report.differences.append({"code": item.code, "field": "title", "errdict": entry["title"],
-                                       "upstream": item.title})
-        if item.level is not None and entry["level"] != item.level:
-            report.differences.append({"code": item.code, "field": "level", "errdict": entry["level"],
-                                       "upstream": item.level})
-        if item.product is not None and entry["product"] not in PRODUCT_FAMILY[item.product] | CROSS_CUTTING:
-            report.differences.append({"code": item.code, "field": "product", "errdict": entry["product"],
-                                       "upstream": item.product, "upstream_product": item.upstream_product})
-    report.not_upstream = sorted(files - upstream_codes)
-    report.broken_entries = sorted(files - set(by_code))
-    report.missing = dict(sorted(report.missing.items(), key=lambda kv: (kv[0].startswith(("unmapped", "(")),
-                                                                       -len(kv[1]), kv[0])))
+        changes = {}
+        if item.title != " ".join(entry["title"].split()):
+            changes["title"] = (entry["title"], item.title)
+        if item.level is not None and item.level != entry["level"]:
+            changes["level"] = (entry["level"], item.level)
+        if item.upstream_products and tuple(entry["upstream_products"]) != item.upstream_products:
+            changes["upstream_products"] = (list(entry["upstream_products"]), list(item.upstream_products))
+        for name in ("listed_since", "lc_tier"):
+            value = getattr(item, name)
+            if value is not None and entry[name] != value:
+                changes[name] = (entry[name], value)
+        if changes:
+            report.changed.append({"code": item.code, "kind": entry["kind"],
+                                   "changes": {name: {"errdict": old, "upstream": new}
+                                               for name, (old, new) in changes.items()}})
+    listed = {item.code for item in items}
+    report.not_upstream = sorted(files - listed)
+    report.unreadable = sorted(files - set(by_code))
     return report
 
 
-# --- stubs --------------------------------------------------------------------------------------
-_YAML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+# --- writing reference entries --------------------------------------------------------------------
+
+def reference_entry(item: UpstreamCode, former_titles: Iterable[dict[str, str]] = ()) -> dict[str, Any]:
+    """The fields of a reference entry for an upstream code, in the schema's order."""
+    values: dict[str, Any] = {
+        "code": item.code, "kind": "reference", "title": item.title, "former_titles": list(former_titles),
+        "level": item.level or "error", "product": item.product, "upstream_products": list(item.upstream_products),
+        "lc_tier": item.lc_tier, "listed_since": item.listed_since, "status": "active",
+    }
+    return {name: values[name] for name in schema.field_order()
+            if name in values and values[name] not in (None, []) or name == "upstream_products"}
 
 
-def yaml_quoted(text: str) -> str:
-    """A YAML double-quoted scalar holding exactly text: quotes, colons, '#', backslashes and
-    characters YAML does not allow raw are escaped."""
-    out = ['"']
-    for char in text:
-        point = ord(char)
-        if char in _YAML_ESCAPES:
-            out.append(_YAML_ESCAPES[char])
-        elif point < 0x20 or 0x7F <= point <= 0x9F or point in (0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF):
-            out.append(f"\\u{point:04x}")
-        else:
-            out.append(char)
-    out.append('"')
-    return "".join(out)
+def entry_yaml(fields: dict[str, Any]) -> str:
+    """The text of an entry file holding these fields (flat facts only)."""
+    return "\n".join([schema.SCHEMA_COMMENT, *yamlwrite.mapping_lines(fields.items()), ""])
 
 
-def stub_yaml(item: UpstreamCode) -> str:
-    """The text of a stub entry: the facts only, marked for a person to finish."""
-    return "\n".join([
-        SCHEMA_COMMENT,
-        f"code: {item.code}",
-        f"title: {yaml_quoted(item.title or '')}",
-        f"level: {item.level}",
-        f"product: {item.product}",
-        "status: active",
-        "stub: true",
-        "",
-    ])
-
-
-def stub_problem(item: UpstreamCode) -> str | None:
-    """Why no stub can be written for this code, or None."""
-    if item.product is None:
-        return (f"upstream product {item.upstream_product!r} has no errdict product" if item.upstream_product
-                else "upstream gives no product")
-    if item.level is None:
-        return "upstream gives no level"
-    if not item.title:
-        return "upstream gives no title"
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in item.title):
-        return "the title holds characters that cannot be written as UTF-8"
+def _written_exactly(path: Path, text: str, expected: dict[str, Any]) -> str | None:
+    parsed = parse_entry_text(path.name, text.encode("utf-8"))
+    if parsed.data != expected or parsed.problems:
+        return "the entry would not read back as written"
     return None
 
 
 def write_stubs(report: Report, codes_dir: Path) -> None:
-    """Write a stub for each missing code that has the facts; never over an existing file."""
-    for group in report.missing.values():
-        for item in group:
-            reason = stub_problem(item)
-            path = codes_dir / f"{item.code}.yaml"
-            if reason is None and path.exists():
-                reason = f"{catalog_mod.display_path(path)} already exists"
-            text = stub_yaml(item) if reason is None else ""
-            if reason is None:
-                parsed = parse_entry_text(path.name, text.encode("utf-8"))
-                expected = {"code": item.code, "title": item.title, "level": item.level,
-                            "product": item.product, "status": "active", "stub": True}
-                if parsed.data != expected:  # never write what would read back differently
-                    reason = "the stub would not read back as written: " + \
-                             "; ".join(p.message for p in parsed.problems)[:200]
-            if reason is not None:
-                report.skipped.append({"code": item.code, "reason": reason})
-                continue
-            write_atomically(path, text.encode("utf-8"))
-            report.written.append(catalog_mod.display_path(path))
+    """A reference entry for each new code; never over an existing file."""
+    for item in report.new:
+        path = codes_dir / f"{item.code}.yaml"
+        fields = reference_entry(item)
+        text = entry_yaml(fields)
+        reason = f"{catalog_mod.display_path(path)} already exists" if path.exists() else \
+            _written_exactly(path, text, fields)
+        if reason:
+            report.skipped.append({"code": item.code, "reason": reason})
+            continue
+        write_atomically(path, text.encode("utf-8"))
+        report.written.append(catalog_mod.display_path(path))
 
 
-# --- output -------------------------------------------------------------------------------------
-def report_json(report: Report, source: str) -> dict:
-    def code_dict(item: UpstreamCode) -> dict:
-        return {"code": item.code, "title": item.title, "level": item.level, "product": item.product,
-                "upstream_product": item.upstream_product}
+def refresh_reference_entries(report: Report, upstream: dict[int, UpstreamCode], entries: dict[int, dict[str, Any]],
+                              codes_dir: Path) -> None:
+    """Rewrite each reference entry whose facts changed upstream; a changed title becomes the first
+    former title. Full entries are left to a person (they stay in the report)."""
+    for change in report.changed:
+        code = change["code"]
+        entry = entries[code]
+        if entry["kind"] != "reference":
+            report.skipped.append({"code": code, "reason": "a full entry: check its explanation against the new "
+                                                           "facts and edit it by hand"})
+            continue
+        item = upstream[code]
+        former = [dict(title) for title in entry["former_titles"]]
+        if entry["title"] != item.title and all(title["title"] != entry["title"] for title in former):
+            former.insert(0, {"title": entry["title"]})
+        former = [title for title in former if title["title"] != item.title]
+        merged = UpstreamCode(code, item.title, item.level or entry["level"],
+                              item.upstream_products or tuple(entry["upstream_products"]),
+                              item.listed_since or entry["listed_since"], item.lc_tier or entry["lc_tier"],
+                              item.suggested_product or entry["product"])
+        fields = reference_entry(merged, former)
+        path = codes_dir / f"{code}.yaml"
+        text = entry_yaml(fields)
+        reason = _written_exactly(path, text, fields)
+        if reason:
+            report.skipped.append({"code": code, "reason": reason})
+            continue
+        write_atomically(path, text.encode("utf-8"))
+        report.refreshed.append(catalog_mod.display_path(path))
 
+
+# --- output ---------------------------------------------------------------------------------------
+
+def _code_dict(item: UpstreamCode) -> dict[str, Any]:
+    return {"code": item.code, "title": item.title, "level": item.level, "product": item.product,
+            "upstream_products": list(item.upstream_products)}
+
+
+def report_json(report: Report, source: str) -> dict[str, Any]:
     return {
         "upstream": source,
         "upstream_codes": report.upstream_count,
         "errdict_codes": report.errdict_count,
-        "missing_count": report.missing_count,
-        "missing": {group: [code_dict(item) for item in items] for group, items in report.missing.items()},
-        "differences": report.differences,
+        "differs": report.differs,
+        "new": [_code_dict(item) for item in report.new],
+        "changed": report.changed,
         "not_upstream": report.not_upstream,
-        "unmapped_products": dict(sorted(report.unmapped_products.items(), key=lambda kv: (-kv[1], kv[0]))),
-        "unknown_levels": report.unknown_levels,
-        "compared_by_file_name_only": report.broken_entries,
-        "stubs_written": report.written,
-        "stubs_skipped": report.skipped,
+        "compared_by_file_name_only": report.unreadable,
+        "written": report.written,
+        "refreshed": report.refreshed,
+        "skipped": report.skipped,
     }
 
 
@@ -306,76 +458,66 @@ def _wrap_codes(codes: list[int], indent: str = "    ", width: int = 96) -> list
 
 def report_text(report: Report, source: str) -> str:
     out = [f"upstream {source}: {report.upstream_count} codes; errdict codes/: {report.errdict_count} entries", ""]
-    out.append(f"Codes upstream that errdict lacks: {report.missing_count}")
-    for group, items in report.missing.items():
-        out.append(f"  {group}: {len(items)}")
-        if group.startswith(("unmapped", "(")):
-            out.extend(_wrap_codes([item.code for item in items]))
-        else:
-            out.extend(f"    {item.code}  {item.title or '(no title)'}" for item in items)
+    by_area: dict[str, list[UpstreamCode]] = {}
+    for item in report.new:
+        by_area.setdefault(item.product, []).append(item)
+    out.append(f"New codes (upstream lists them, errdict has no entry): {len(report.new)}")
+    for area, items in sorted(by_area.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        out.append(f"  {area}: {len(items)}")
+        out.extend(f"    {item.code}  {item.title}" for item in items)
     out.append("")
-    out.append(f"Codes whose title, level or product differs: {len({d['code'] for d in report.differences})}")
-    for diff in report.differences:
-        out.append(f"  {diff['code']} {diff['field']}: errdict {diff['errdict']!r}, upstream {diff['upstream']!r}"
-                   + (f" ({diff['upstream_product']})" if diff.get("upstream_product") else ""))
+    out.append(f"Codes whose facts changed upstream: {len(report.changed)}")
+    for change in report.changed:
+        for name, values in change["changes"].items():
+            out.append(f"  {change['code']} ({change['kind']}) {name}: {values['errdict']!r} -> {values['upstream']!r}")
     out.append("")
     out.append(f"Codes errdict has that upstream does not list: {len(report.not_upstream)}")
     out.extend(_wrap_codes(report.not_upstream))
-    if report.broken_entries:
+    if report.unreadable:
         out.append("")
-        out.append(f"Entries with problems, compared by file name only: {len(report.broken_entries)}")
-        out.extend(_wrap_codes(report.broken_entries))
-    if report.unmapped_products:
+        out.append(f"Entries with problems, compared by file name only: {len(report.unreadable)}")
+        out.extend(_wrap_codes(report.unreadable))
+    if report.written or report.refreshed or report.skipped:
         out.append("")
-        out.append("Upstream products with no errdict product: " + ", ".join(
-            f"{name} ({count})" for name, count in sorted(report.unmapped_products.items(),
-                                                          key=lambda kv: (-kv[1], kv[0]))))
-    if report.unknown_levels:
-        out.append("Upstream levels that are neither ERROR nor WARNING (no claim): " + ", ".join(
-            f"{name} ({count})" for name, count in report.unknown_levels.items()))
-    if report.written or report.skipped:
+        out.append(f"Reference entries written: {len(report.written)}; refreshed: {len(report.refreshed)}")
+        reasons: dict[str, list[int]] = {}
+        for skip in report.skipped:
+            reasons.setdefault(skip["reason"], []).append(skip["code"])
+        for reason, codes in reasons.items():
+            out.append(f"  not written, {reason}: {len(codes)}")
+            out.extend(_wrap_codes(codes))
+    if not report.differs:
         out.append("")
-        out.append(f"Stubs written: {len(report.written)}")
-        out.extend(f"  {path}" for path in report.written)
-        if report.skipped:
-            out.append(f"Stubs not written: {len(report.skipped)}")
-            reasons: dict[str, list[int]] = {}
-            for skip in report.skipped:
-                reasons.setdefault(skip["reason"], []).append(skip["code"])
-            for reason, codes in reasons.items():
-                out.append(f"  {reason}: {len(codes)}")
-                out.extend(_wrap_codes(codes))
-        if report.written:
-            out.append("Each stub is reported as incomplete by `python -m generator check` until a person "
-                       "writes it in full and removes `stub: true`.")
+        out.append("No difference: errdict is up to date with this list.")
     return "\n".join(out) + "\n"
 
 
 # --- the command (file I/O at the edge) -----------------------------------------------------------
+
 def existing_codes(codes_dir: Path) -> set[int]:
-    return {int(path.name[:-5]) for path in codes_dir.iterdir() if ENTRY_NAME.match(path.name) and path.is_file()}
+    return {int(path.name[:-5]) for path in codes_dir.iterdir() if ENTRY_FILE_NAME.match(path.name) and path.is_file()}
 
 
-def upstream_command(catalog_path: str, stubs: bool = False, codes_dir: str | None = None,
+def _read_text(path: str) -> str:
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise UpstreamError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UpstreamError(f"{path}: is a folder; give the upstream list's file") from None
+    except OSError as exc:
+        raise UpstreamError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UpstreamError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+
+
+def upstream_command(source: str, *, stubs: bool = False, refresh: bool = False, codes_dir: str | None = None,
                      as_json: bool = False) -> int:
-    source = str(catalog_path)
     folder = Path(codes_dir) if codes_dir else catalog_mod.CODES_DIR
     try:
-        text = Path(catalog_path).read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        print(f"{source}: no such file", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except IsADirectoryError:
-        print(f"{source}: is a folder; give the upstream catalog's JSON file", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except OSError as exc:
-        print(f"{source}: cannot be read: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except UnicodeDecodeError as exc:
-        print(f"{source}: not UTF-8 text (byte {exc.start})", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    try:
-        upstream, unmapped, odd_levels = parse_upstream(text, source)
+        upstream = read_upstream(_read_text(source), source)
     except UpstreamError as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -384,10 +526,10 @@ def upstream_command(catalog_path: str, stubs: bool = False, codes_dir: str | No
         return EXIT_BAD_INPUT
     loaded = catalog_mod.load_catalog(folder)
     report = compare(upstream, loaded.entries, existing_codes(folder))
-    report.unmapped_products = unmapped
-    report.unknown_levels = odd_levels
     if stubs:
         write_stubs(report, folder)
+    if refresh:
+        refresh_reference_entries(report, {item.code: item for item in upstream}, loaded.by_code(), folder)
     if as_json:
         json.dump(report_json(report, source), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

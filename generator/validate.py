@@ -1,79 +1,75 @@
-"""Validate entries: each one against the JSON Schema, then the catalog as a whole.
+"""Validate entries: each one against the JSON Schema and the text rules, then the catalog as a whole.
 
 Pure functions over :class:`~generator.yamlsource.ParsedEntry` objects; reading files is
 :mod:`generator.catalog`'s job. Every problem is a :class:`~generator.yamlsource.Problem` with
 the file, line, column and field path, worded for the person who has to fix the entry.
+
+The schema is checked in two steps: fastjsonschema's compiled validator answers "valid or not" in
+microseconds, and only an entry it rejects goes through jsonschema, whose errors say what and where.
 """
 from __future__ import annotations
 
+import datetime
 import difflib
 import functools
 import json
-import os
 import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
-from . import fastcheck
-from .yamlsource import ParsedEntry, Problem, format_path
+from errdict import _names as names_mod
+from errdict._codes import ENTRY_FILE_NAME, MAX_CODE, MIN_CODE
+
+from . import markup, schema
+from .yamlsource import ParsedEntry, Problem
 
 if TYPE_CHECKING:
     import jsonschema
 
-SCHEMA_PATH = Path(__file__).with_name("entry.schema.json")
-ENTRY_NAME = re.compile(r"[1-9][0-9]{2,5}\.yaml\Z")
+ENTRY_NAME = ENTRY_FILE_NAME
 
-# Text fields whose content ends up on the site; none may carry markup.
-_CODE_SPAN = re.compile(r"``.+?``|`[^`]+`", re.S)
-_RAW_HTML = re.compile(r"<\s*[A-Za-z/!?]")
-_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
-_MD_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*<?([^\s>]*)", re.M)
-_BAD_SCHEME = re.compile(r"\b(?:javascript|vbscript|data|file):", re.I)
 
+# --- the schema -----------------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=1)
-def load_schema() -> dict:
-    return json.loads(SCHEMA_PATH.read_text("utf-8"))
-
-
-@functools.lru_cache(maxsize=1)
-def _validator() -> "jsonschema.Draft202012Validator":
+def _explainer() -> jsonschema.protocols.Validator:
     """jsonschema's validator for the entry schema, imported only when an entry needs explaining
     (the import alone costs 0.1 s; a clean catalog never pays it)."""
     import jsonschema
 
-    schema = load_schema()
-    jsonschema.Draft202012Validator.check_schema(schema)
+    entry_schema = schema.load()
+    jsonschema.Draft202012Validator.check_schema(entry_schema)
     # In an entry an integer is written as one: 21610.0 is not a code, whatever JSON says.
     type_checker = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
         "integer", lambda checker, value: type(value) is int)
     entry_validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=type_checker)
-    return entry_validator(schema)
+    return entry_validator(entry_schema)  # type: ignore[no-any-return]
 
 
 @functools.lru_cache(maxsize=1)
-def fast_check():
-    """The schema compiled to a quick yes/no check (see generator.fastcheck)."""
-    return fastcheck.compile_schema(load_schema())
+def fast_check() -> Callable[[Any], bool]:
+    """The schema compiled by fastjsonschema into a yes/no check (no defaults filled in)."""
+    import fastjsonschema
+
+    validate = fastjsonschema.compile(schema.load(), use_default=False)
+
+    def is_valid(data: Any) -> bool:
+        try:
+            validate(data)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
+
+    return is_valid
 
 
-def schema_errors(data) -> list:
+def schema_errors(data: Any) -> list[Any]:
     """jsonschema's errors for data, skipped when the compiled check already says valid."""
     if fast_check()(data):
         return []
-    return list(_validator().iter_errors(data))
-
-
-def vocabulary(field: str) -> dict[str, str]:
-    """The allowed values of an enum field with their display titles (the value itself if none)."""
-    spec = load_schema()["properties"][field]
-    titles = spec.get("x-enumTitles") or spec["enum"]
-    return dict(zip(spec["enum"], titles))
-
-
-def vocabulary_descriptions(field: str) -> dict[str, str]:
-    spec = load_schema()["properties"][field]
-    return dict(zip(spec["enum"], spec.get("enumDescriptions") or [""] * len(spec["enum"])))
+    return list(_explainer().iter_errors(data))
 
 
 _TYPE_NAMES = {"string": "a string", "integer": "an integer", "array": "a list", "object": "a mapping",
@@ -83,40 +79,49 @@ _TYPE_NAMES = {"string": "a string", "integer": "an integer", "array": "a list",
 def _found(value: Any) -> str:
     if value is None:
         return "nothing"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number with a fraction"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
+    for kind, name in ((bool, "a boolean"), (int, "an integer"), (float, "a number with a fraction"),
+                       (str, "a string"), (list, "a list"), (dict, "a mapping")):
+        if isinstance(value, kind):
+            return name
     return type(value).__name__
 
 
-def _schema_message(error: "jsonschema.ValidationError") -> tuple[tuple, str, bool]:
+def _kind_of(error: Any) -> str:
+    root = error
+    while root.parent is not None:
+        root = root.parent
+    kind = root.instance.get("kind") if isinstance(root.instance, dict) else None
+    return kind if isinstance(kind, str) else "?"
+
+
+def _schema_message(error: Any) -> tuple[tuple[Any, ...], str, bool]:
     """Turn one jsonschema error into (path, message, at_key) in the project's own words."""
     path = tuple(error.absolute_path)
-    schema, keyword, value = error.schema, error.validator, error.instance
-    custom = schema.get("x-message") if isinstance(schema, dict) else None
+    spec, keyword, value = error.schema, error.validator, error.instance
+    custom = spec.get("x-message") if isinstance(spec, dict) else None
+    if spec is False:  # a field the entry's kind may not hold
+        name = error.schema_path[-1]
+        return path + (name,) if path[-1:] != (name,) else path, (
+            "a reference entry holds the upstream facts only; remove this field, "
+            "or write the whole entry and set kind: full"), True
     if keyword == "required":
         missing = re.match(r"'([^']+)'", error.message)
         name = missing.group(1) if missing else "?"
+        if name in schema.full_entry_fields() and _kind_of(error) == "full":
+            return path + (name,), "required field is missing (a full entry explains the code in full)", False
         return path + (name,), "required field is missing", False
     if keyword == "additionalProperties":
-        known = list(schema.get("properties", {}))
+        known = list(spec.get("properties", {}))
         extras = [k for k in value if k not in known]
         name = extras[0] if extras else "?"
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(known)}"
         return path + (name,), f"unknown field{hint}", True
+    if keyword == "not" and path and path[-1] in ("retry", "action"):
+        return path, f"'{value}' is only for reference entries; a full entry says what to do", False
     if keyword == "type":
         wanted = error.validator_value
-        if wanted == "string" and schema.get("minLength", 0) >= 1:
+        if wanted == "string" and spec.get("minLength", 0) >= 1:
             return path, "must be a non-empty string", False
         return path, f"must be {_TYPE_NAMES.get(wanted, wanted)}, not {_found(value)}", False
     if keyword == "minLength":
@@ -139,24 +144,21 @@ def _schema_message(error: "jsonschema.ValidationError") -> tuple[tuple, str, bo
     if keyword == "minItems":
         n = error.validator_value
         return path, f"must list at least {n} item{'s' if n != 1 else ''}", False
+    if keyword == "maxItems":
+        n = error.validator_value
+        return path, f"must list at most {n} item{'s' if n != 1 else ''}", False
     if keyword == "uniqueItems":
         return path, "lists the same item more than once", False
     return path, error.message, False
 
 
 def check_schema(parsed: ParsedEntry) -> None:
-    """Add the schema's verdict on one parsed entry to its problems."""
+    """Add the schema's verdict on one parsed entry to its problems, then the text rules'."""
     data = parsed.data
     if not isinstance(data, dict):
         return
-    if data.get("stub") is True:
-        missing = [k for k in load_schema()["required"] if k not in data]
-        if missing:
-            parsed.problem(("stub",), "incomplete: a stub from the upstream importer; write "
-                           + ", ".join(missing) + ", then remove 'stub'", at_key=True)
-            return
     for error in schema_errors(data):
-        if error.validator == "if":
+        if error.validator in ("if", "allOf"):
             continue
         path, message, at_key = _schema_message(error)
         if any(path[: i + 1] in parsed.reported_paths for i in range(len(path))):
@@ -165,59 +167,108 @@ def check_schema(parsed: ParsedEntry) -> None:
             message = "must be 'deprecated' or 'removed' when replaced_by is set"
         parsed.problem(path, message, at_key=at_key)
     check_text(parsed)
+    check_date(parsed)
 
 
-def _text_fields(data: dict) -> Iterable[tuple[tuple, str]]:
-    for key in ("title", "summary", "description", "advice"):
-        if isinstance(data.get(key), str):
-            yield (key,), data[key]
-    for key in ("causes", "solutions", "aliases"):
-        items = data.get(key)
-        if isinstance(items, list):
-            for i, item in enumerate(items):
+# --- text -----------------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def _text_rules() -> tuple[dict[str, bool], frozenset[str]]:
+    """Each text field (or list of texts) and whether it is Markdown; the fields holding URLs."""
+    texts: dict[str, bool] = {}
+    for name, spec in schema.properties().items():
+        item = spec.get("items", {}) if spec.get("type") == "array" else spec
+        if item.get("type") == "string":
+            texts[name] = bool(item.get("x-markdown"))
+    return texts, frozenset({"links"})
+
+
+def _texts(data: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], str, bool]]:
+    """(path, text, is Markdown) of every string an entry holds where the schema expects one."""
+    texts, _ = _text_rules()
+    for name, is_markdown in texts.items():
+        value = data.get(name)
+        if isinstance(value, str):
+            yield (name,), value, is_markdown
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
                 if isinstance(item, str):
-                    yield (key, i), item
+                    yield (name, i), item, is_markdown
     links = data.get("links")
     if isinstance(links, list):
         for i, link in enumerate(links):
-            if isinstance(link, dict) and isinstance(link.get("title"), str):
-                yield ("links", i, "title"), link["title"]
+            if isinstance(link, dict):
+                for key in ("title", "url"):
+                    if isinstance(link.get(key), str):
+                        yield ("links", i, key), link[key], False
 
 
-_SINGLE_LINE = frozenset({"title", "summary", "advice", "aliases", "links"})
+# Characters no entry text may hold: they reach terminals and pages invisibly or as commands.
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def refused_character(text: str, allow_newline: bool) -> str | None:
+    """The first control, format, bidirectional-override or unassigned character in text, named."""
+    for char in text:
+        if char.isprintable() and char not in _BIDI_CONTROLS:
+            continue  # printable covers letters, marks, punctuation, symbols and the space
+        if char == "\n" and allow_newline:
+            continue
+        category = unicodedata.category(char)
+        if category in _REFUSED_CATEGORIES or char in _BIDI_CONTROLS:
+            name = unicodedata.name(char, "")
+            label = f"U+{ord(char):04X}" + (f" {name}" if name else "")
+            kind = "a bidirectional control" if char in _BIDI_CONTROLS else \
+                "a line or paragraph separator" if category in ("Zl", "Zp") else \
+                "a control character" if category == "Cc" else \
+                "an invisible format character" if category == "Cf" else "an unassigned or private character"
+            return f"holds {kind} ({label}); remove it"
+        if not char.isprintable() and char not in " \u00a0":
+            return f"holds an unprintable character (U+{ord(char):04X}); remove it"
+    return None
 
 
 def check_text(parsed: ParsedEntry) -> None:
-    """No field may smuggle markup or a non-https link onto the site."""
-    for path, text in _text_fields(parsed.data):
+    """No text may hold control characters, be blank, break a single-line field or carry markup."""
+    data = parsed.data
+    for path, text, is_markdown in _texts(data):
         if path in parsed.reported_paths:
             continue
-        if path[0] in _SINGLE_LINE and "\n" in text:
+        bad = refused_character(text, allow_newline=is_markdown)
+        if bad:
+            parsed.problem(path, bad)
+            continue
+        if not text.strip():
+            parsed.problem(path, "must not be blank")
+            continue
+        if not is_markdown and "\n" in text:
             parsed.problem(path, "must be on a single line")
             continue
-        message = markup_problem(text)
-        if message:
-            parsed.problem(path, message)
+        if path[-1] == "url":
+            if not markup.is_https_url(text):
+                parsed.problem(path, "must be an https:// URL with a host name (no user name, spaces or quotes)")
+            continue
+        if is_markdown:
+            message = markup.problem(text)
+            if message:
+                parsed.problem(path, message)
+        limit = schema.max_words(path[0])
+        if limit is not None and len(text.split()) > limit:
+            parsed.problem(path, f"has {len(text.split())} words; keep it to at most {limit}")
 
 
-def markup_problem(text: str) -> str | None:
-    """Why text could put markup, an image or a non-https link on a page; None when it cannot."""
-    if "<" not in text and "](" not in text and ":" not in text and "![" not in text:
-        return None  # nothing that could be markup or a link
-    outside_code = _CODE_SPAN.sub("``", text)
-    tag = _RAW_HTML.search(outside_code)
-    if tag:
-        snippet = outside_code[tag.start(): tag.start() + 12].split(">")[0]
-        return (f"raw HTML is not allowed (found {snippet!r}); "
-                "describe it in words or put literal code in `backticks`")
-    if "![" in outside_code:
-        return "images are not allowed in an entry"
-    for target in _MD_LINK.findall(outside_code) + _MD_LINK_DEFINITION.findall(outside_code):
-        if not target.startswith("https://"):
-            return f"links must be https:// URLs (found {target!r})"
-    if _BAD_SCHEME.search(outside_code):
-        return "script or data URLs are not allowed"
-    return None
+def check_date(parsed: ParsedEntry) -> None:
+    value = parsed.data.get("updated")
+    if not isinstance(value, str) or ("updated",) in parsed.reported_paths:
+        return
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        parsed.problem(("updated",), f"{value!r} is not a real date")
+        return
+    if day > datetime.date.today() + datetime.timedelta(days=1):
+        parsed.problem(("updated",), f"{value} is in the future")
 
 
 def check_file_name(parsed: ParsedEntry) -> None:
@@ -230,15 +281,15 @@ def check_file_name(parsed: ParsedEntry) -> None:
                                   f"the entry for {data['code']} belongs in {data['code']}.yaml")
 
 
-def check_catalog(entries: list[ParsedEntry]) -> None:
-    """Checks across entries: duplicate codes and aliases, references that lead nowhere.
+# --- the catalog as a whole -----------------------------------------------------------------------
+
+def check_catalog(entries: list[ParsedEntry], files_present: set[int] | None = None) -> None:
+    """Checks across entries: duplicate codes and names, references that lead nowhere, cycles.
 
     A reference to a code whose file exists but is broken is not reported again: that
     file's own problems say what to fix.
     """
     by_code: dict[int, ParsedEntry] = {}
-    names = (os.path.basename(p.file) for p in entries)
-    files_present = {int(name[:-5]) for name in names if ENTRY_NAME.match(name)}
     for parsed in entries:
         code = _code_of(parsed)
         if code is None:
@@ -247,38 +298,61 @@ def check_catalog(entries: list[ParsedEntry]) -> None:
             parsed.problem(("code",), f"{code} is also defined in {by_code[code].file}")
         else:
             by_code[code] = parsed
-
-    alias_owner: dict[str, tuple[int, str]] = {}
+    _check_names(entries)
+    known = (files_present or set()) | set(by_code)
     for parsed in entries:
         code = _code_of(parsed)
-        aliases = parsed.data.get("aliases") if isinstance(parsed.data, dict) else None
-        if code is None or not isinstance(aliases, list):
-            continue
-        for i, alias in enumerate(aliases):
-            if not isinstance(alias, str):
-                continue
-            key = normalize_alias(alias)
-            owner = alias_owner.get(key)
-            if owner and owner[0] != code:
-                parsed.problem(("aliases", i), f"{alias!r} is already an alias of {owner[0]} ({owner[1]})")
-            else:
-                alias_owner[key] = (code, parsed.file)
-
-    known = files_present | set(by_code)
-    for parsed in entries:
-        code = _code_of(parsed)
-        data = parsed.data
         if code is None:
             continue
-        related = data.get("related")
+        related = parsed.data.get("related")
         if isinstance(related, list):
             for i, other in enumerate(related):
                 _check_reference(parsed, ("related", i), code, other, known, "related to")
-        if "replaced_by" in data:
-            _check_reference(parsed, ("replaced_by",), code, data["replaced_by"], known, "replaced by")
+        if "replaced_by" in parsed.data:
+            _check_reference(parsed, ("replaced_by",), code, parsed.data["replaced_by"], known, "replaced by")
+    _check_replacement_cycles(by_code)
 
 
-def _check_reference(parsed, path, code, other, known, verb) -> None:
+def _check_names(entries: list[ParsedEntry]) -> None:
+    """Aliases are specific: not generic words or numbers, not the title or alias of another code."""
+    titles: dict[str, int] = {}
+    for parsed in entries:
+        code = _code_of(parsed)
+        title = parsed.data.get("title") if code is not None else None
+        if isinstance(title, str):
+            titles.setdefault(names_mod.normalize(title), code)  # type: ignore[arg-type]
+    owner: dict[str, tuple[int, str]] = {}
+    for parsed in entries:
+        code = _code_of(parsed)
+        aliases = parsed.data.get("aliases") if code is not None else None
+        if code is None or not isinstance(aliases, list):
+            continue
+        own_title = parsed.data.get("title")
+        former = parsed.data.get("former_titles")
+        if isinstance(former, list) and isinstance(own_title, str):
+            for i, item in enumerate(former):
+                if isinstance(item, dict) and isinstance(item.get("title"), str) \
+                        and names_mod.normalize(item["title"]) == names_mod.normalize(own_title):
+                    parsed.problem(("former_titles", i, "title"), "is the current title; a former title differs from it")
+        for i, alias in enumerate(aliases):
+            if not isinstance(alias, str) or ("aliases", i) in parsed.reported_paths:
+                continue
+            key = names_mod.normalize(alias)
+            why_generic = names_mod.too_generic(alias)
+            if why_generic:
+                parsed.problem(("aliases", i), f"{alias!r} is too generic to name one code ({why_generic})")
+            elif isinstance(own_title, str) and key == names_mod.normalize(own_title):
+                parsed.problem(("aliases", i), "is the entry's own title; remove it")
+            elif key in titles and titles[key] != code:
+                parsed.problem(("aliases", i), f"{alias!r} is the title of {titles[key]}")
+            elif key in owner and owner[key][0] != code:
+                parsed.problem(("aliases", i), f"{alias!r} is already an alias of {owner[key][0]} ({owner[key][1]})")
+            else:
+                owner.setdefault(key, (code, parsed.file))
+
+
+def _check_reference(parsed: ParsedEntry, path: tuple[Any, ...], code: int, other: Any, known: set[int],
+                     verb: str) -> None:
     if not isinstance(other, int) or isinstance(other, bool) or path in parsed.reported_paths:
         return
     if other == code:
@@ -287,26 +361,41 @@ def _check_reference(parsed, path, code, other, known, verb) -> None:
         parsed.problem(path, f"{other} has no entry in codes/; add codes/{other}.yaml or remove the reference")
 
 
+def _check_replacement_cycles(by_code: dict[int, ParsedEntry]) -> None:
+    """replaced_by must lead to a code that is still in use, never back round to where it started."""
+    def target(code: int) -> int | None:
+        parsed = by_code.get(code)
+        value = parsed.data.get("replaced_by") if parsed is not None else None
+        return value if type(value) is int else None
+
+    for code, parsed in by_code.items():
+        chain = [code]
+        step = target(code)
+        while step is not None and step not in chain and len(chain) <= len(by_code):
+            chain.append(step)
+            step = target(step)
+        if step is not None and step in chain and ("replaced_by",) not in parsed.reported_paths:
+            loop = " -> ".join(str(c) for c in chain[chain.index(step):] + [step])
+            parsed.problem(("replaced_by",), f"replacements run in a circle ({loop}); "
+                                             "the last code of a chain must not be replaced")
+
+
 def _code_of(parsed: ParsedEntry) -> int | None:
     data = parsed.data
     if not isinstance(data, dict):
         return None
     code = data.get("code")
     # a code that merely sits in the wrong file still counts: that is how duplicates show
-    if type(code) is int and 100 <= code <= 999_999:
+    if type(code) is int and MIN_CODE <= code <= MAX_CODE:
         return code
     return None
-
-
-def normalize_alias(alias: str) -> str:
-    return " ".join(alias.casefold().split())
 
 
 def stray_file_problem(file: str, name: str, is_dir: bool) -> Problem:
     """What to say about something in codes/ that is not an entry file."""
     if is_dir:
         message = "a folder in codes/; entries are files codes/<code>.yaml, directly in codes/"
-    elif name.endswith((".yml", ".YAML", ".Yaml", ".YML")) and ENTRY_NAME.match(name.rsplit(".", 1)[0] + ".yaml"):
+    elif name.lower().endswith((".yml", ".yaml")) and ENTRY_NAME.match(name.rsplit(".", 1)[0] + ".yaml"):
         message = f"wrong extension; rename it to {name.rsplit('.', 1)[0]}.yaml"
     else:
         message = ("not an entry: files in codes/ must be named <code>.yaml, "
@@ -314,12 +403,7 @@ def stray_file_problem(file: str, name: str, is_dir: bool) -> Problem:
     return Problem(file, 1, 1, "", message)
 
 
-def sorted_problems(entries: list[ParsedEntry], extra: Iterable[Problem] = ()) -> list[Problem]:
+def sorted_problems(entries: Iterable[ParsedEntry], extra: Iterable[Problem] = ()) -> list[Problem]:
     problems = [p for parsed in entries for p in parsed.problems]
     problems.extend(extra)
     return sorted(problems, key=lambda p: (p.file, p.line, p.column, p.field, p.message))
-
-
-__all__ = ["Problem", "check_schema", "check_catalog", "check_file_name", "check_text", "format_path",
-           "load_schema", "vocabulary", "vocabulary_descriptions", "normalize_alias", "stray_file_problem",
-           "sorted_problems", "ENTRY_NAME"]

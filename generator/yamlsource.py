@@ -50,6 +50,9 @@ class _EntryLoader(_Loader):
 
 MAX_ENTRY_BYTES = 64 * 1024
 MAX_NODES = 5_000
+# An entry's deepest value is links[0].url (three levels); anything much deeper is a mistake, and
+# nesting a few hundred levels deep would exhaust the recursion of the C composer.
+MAX_DEPTH = 8
 
 _PLAIN_INT = re.compile(r"-?(0|[1-9][0-9]*)\Z")
 
@@ -169,6 +172,8 @@ def parse_entry_text(file: str, raw: bytes) -> ParsedEntry:
         return fail(1, 1, "empty file; an entry is a mapping of fields (see generator/entry.schema.json)")
     try:
         root = yaml.compose(text, Loader=_EntryLoader)
+    except RecursionError:
+        return fail(*(_too_deep(text) or (1, 1)), _TOO_DEEP)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "cannot be parsed"
@@ -195,6 +200,26 @@ class _TooLarge(Exception):
     pass
 
 
+_TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep; an entry is at most 3 levels deep (links[0].url)"
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Where the text first nests collections more than MAX_DEPTH deep, read from libyaml's event
+    stream (which keeps no stack of its own); None if it does not."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_EntryLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH + 1:  # the entry's own mapping is the first level
+                    return _line_col_of(event.start_mark)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
+
+
 class _Builder:
     """Builds Python values from composed nodes, reporting what PyYAML would silently accept."""
 
@@ -217,6 +242,9 @@ class _Builder:
         if len(seen) > MAX_NODES:
             raise _TooLarge
         kind = node.__class__
+        if len(path) >= MAX_DEPTH and kind is not _ScalarNode:
+            self.parsed.problem_at(_line_col_of(node.start_mark), path, _TOO_DEEP)
+            return None
         if kind is _ScalarNode:
             return node.value if node.tag == _STR else self.scalar(node, path)
         if kind is _SequenceNode:
