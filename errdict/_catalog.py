@@ -1,144 +1,274 @@
-"""Reading the compiled catalog: lazily, one entry at a time, safe across threads.
+"""The compiled catalog: opened from a path, read lazily, one entry at a time, safe across threads.
 
-The data file (``data/catalog.jsonl``, written by ``python -m generator compile``) starts with a
-header line that lists every code and the byte offset of its entry line. A lookup reads the
-header once, then seeks to the one line it needs; iteration and search read everything.
+The data file (``data/catalog.jsonl``, written by ``python -m generator compile``) is UTF-8 text, one
+JSON document per line:
+
+* the header: the format, the site URL, every code with the byte offset of its line, the fields'
+  default values and the vocabularies' display titles;
+* one line per entry, in code order, holding the fields whose value is not the default;
+* the last line: the alias index (normalised alias -> code).
+
+A lookup reads the header once and then the one line it needs. Anything wrong with the file (missing,
+truncated, edited, lines out of place) raises :class:`CatalogDataError`, never another exception and
+never another code's entry. A copy whose line endings were turned into CRLF (a Git checkout with
+``core.autocrlf``) still reads correctly.
 """
 from __future__ import annotations
 
 import json
 import os
-from _thread import allocate_lock
+import threading
+from collections.abc import Iterator
+from typing import Any
 
-from ._model import ErrorCode, UnknownCodeError, page_url
+from . import _search
+from ._codes import page_url, parse_code
+from ._model import CatalogDataError, ErrorCode, FormerTitle, Link, UnknownCodeError
 
 DATA_FILE = os.path.join(os.path.dirname(__file__), "data", "catalog.jsonl")
-SUPPORTED_FORMAT = 1
+FORMAT = 2
+SITE_URL_VARIABLE = "ERRDICT_SITE_URL"
+
+_HEADER_KEYS = {"format": int, "site_url": str, "codes": list, "offsets": list, "meta_offset": int,
+                "defaults": dict, "vocabulary": dict}
 
 
-class CatalogDataError(RuntimeError):
-    """The compiled data file is missing or damaged (rebuild with `python -m generator compile`)."""
+def check_site_url(url: str, source: str = "the site URL") -> str:
+    """An http(s) URL with a host, ending in '/'; ValueError naming its source otherwise."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url) \
+            or any(not c.isprintable() for c in url):
+        raise ValueError(f"{source} must be an http:// or https:// URL with a host name, not {url[:80]!r}")
+    return url if url.endswith("/") else url + "/"
 
 
-class _Catalog:
-    def __init__(self, path: str = DATA_FILE) -> None:
-        self.path = path
-        self._lock = allocate_lock()
-        self._index: dict[int, int] | None = None  # code -> offset of its line
-        self._codes: list[int] = []
-        self._base = 0
-        self._meta_offset = 0
-        self._meta: dict | None = None
+class _Header:
+    """What the first line of the file says."""
+
+    __slots__ = ("codes", "index", "base", "meta_offset", "defaults", "vocabulary", "site_url", "crlf",
+                 "schema_version")
+
+    def __init__(self, data: dict[str, Any], base: int, crlf: bool, path: str) -> None:
+        for key, kind in _HEADER_KEYS.items():
+            if not isinstance(data.get(key), kind):
+                raise CatalogDataError(f"{path}: the header lacks {key!r}; rebuild with `python -m generator compile`")
+        if data["format"] != FORMAT:
+            raise CatalogDataError(f"{path}: catalog format {data['format']!r}, this errdict reads format {FORMAT}")
+        codes, offsets = data["codes"], data["offsets"]
+        if len(codes) != len(offsets) or not all(type(c) is int for c in codes) \
+                or not all(type(o) is int for o in offsets) or offsets != sorted(offsets) or codes != sorted(codes):
+            raise CatalogDataError(f"{path}: the header's codes and offsets do not match")
+        self.codes: tuple[int, ...] = tuple(codes)
+        # With CRLF line endings every line is one byte longer than the offsets say.
+        self.index = {code: offset + (i if crlf else 0) for i, (code, offset) in enumerate(zip(codes, offsets))}
+        self.crlf = crlf
+        self.base = base
+        self.meta_offset = data["meta_offset"] + (len(codes) if crlf else 0)
+        self.defaults: dict[str, Any] = data["defaults"]
+        self.vocabulary: dict[str, dict[str, str]] = data["vocabulary"]
+        self.site_url: str = data["site_url"]
+        self.schema_version = data.get("schema_version")
+
+
+class Catalog:
+    """A compiled errdict catalog, opened from its data file.
+
+    ``Catalog()`` opens the catalog that ships with errdict; ``Catalog(path)`` another one (a test
+    fixture, a newer build). ``site_url`` gives the help site the page URLs point at (default: the
+    one the catalog was compiled with, or ``ERRDICT_SITE_URL``). Nothing is read until the first
+    question; after that, a lookup reads one line.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, site_url: str | None = None) -> None:
+        self.path = os.fspath(path) if path is not None else DATA_FILE
+        self._site_url_override = check_site_url(site_url, "site_url") if site_url is not None else None
+        self._lock = threading.Lock()
+        self._header: _Header | None = None
         self._site_url = ""
-        self.schema_version = 0
-        self.cache: dict[int, ErrorCode] = {}
-        self._all_loaded = False
+        self._cache: dict[int, ErrorCode] = {}
+        self._all: tuple[ErrorCode, ...] | None = None
+        self._aliases: dict[str, int] | None = None
+        self._search_index: _search.Index | None = None
 
-    # --- loading ---------------------------------------------------------------------------
-    def _load_header(self) -> dict[int, int]:
+    def __repr__(self) -> str:
+        return f"Catalog({self.path!r})"
+
+    # --- reading ---------------------------------------------------------------------------------
+    def _load(self) -> _Header:
+        header = self._header
+        if header is not None:
+            return header
         with self._lock:
-            if self._index is not None:
-                return self._index
-            try:
-                with open(self.path, "rb") as handle:
-                    first = handle.readline()
-                header = json.loads(first)
-            except (OSError, ValueError) as exc:
-                raise CatalogDataError(f"cannot read the compiled catalog {self.path}: {exc}") from None
-            if header.get("format") != SUPPORTED_FORMAT:
-                raise CatalogDataError(f"{self.path}: unsupported catalog format {header.get('format')!r}")
-            self._codes = header["codes"]
-            self._base = len(first)
-            self._meta_offset = header["meta_offset"]
-            self._site_url = os.environ.get("ERRDICT_SITE_URL") or header["site_url"]
-            self.schema_version = header["schema_version"]
-            self._index = dict(zip(self._codes, header["offsets"]))
-            return self._index
+            if self._header is None:
+                site_url = self._site_url_override or os.environ.get(SITE_URL_VARIABLE) or None
+                if site_url is not None and self._site_url_override is None:
+                    site_url = check_site_url(site_url, SITE_URL_VARIABLE)
+                try:
+                    with open(self.path, "rb") as handle:
+                        first = handle.readline(1 << 26)
+                except OSError as exc:
+                    raise CatalogDataError(f"cannot read the compiled catalog {self.path}: "
+                                           f"{exc.strerror or exc}") from None
+                data = self._json(first, "the header")
+                if not isinstance(data, dict):
+                    raise CatalogDataError(f"{self.path}: the first line is not a catalog header")
+                header = _Header(data, len(first), first.endswith(b"\r\n"), self.path)
+                self._site_url = site_url or check_site_url(header.site_url, f"{self.path}: site_url")
+                self._header = header
+        return self._header
 
+    def _json(self, line: bytes, what: str) -> Any:
+        try:
+            return json.loads(line)
+        except (ValueError, RecursionError):
+            raise CatalogDataError(f"{self.path}: {what} is damaged; rebuild with `python -m generator compile`") from None
+
+    def _read(self, offset: int, size: int = -1) -> bytes:
+        header = self._load()
+        try:
+            with open(self.path, "rb") as handle:
+                handle.seek(header.base + offset)
+                return handle.read(size) if size >= 0 else handle.readline()
+        except OSError as exc:
+            raise CatalogDataError(f"cannot read the compiled catalog {self.path}: {exc.strerror or exc}") from None
+
+    def _build(self, code: int, line: bytes) -> ErrorCode:
+        """The ErrorCode of one entry line; never another code's entry."""
+        header = self._load()
+        raw = self._json(line, f"the entry of {code}")
+        if not isinstance(raw, dict) or raw.get("code") != code:
+            found = raw.get("code") if isinstance(raw, dict) else None
+            raise CatalogDataError(f"{self.path}: the header places {code} where the entry of {found!r} is")
+        fields = {**header.defaults, **raw}
+        try:
+            vocab = header.vocabulary
+            fields["links"] = tuple(Link(link["title"], link["url"]) for link in fields["links"])
+            fields["former_titles"] = tuple(FormerTitle(item["title"], item.get("last_listed"))
+                                            for item in fields["former_titles"])
+            for name, value in fields.items():
+                if isinstance(value, list):
+                    fields[name] = tuple(value)
+            err = ErrorCode(**fields, url=page_url(self._site_url, code),
+                            level_title=vocab["level"][fields["level"]],
+                            product_title=vocab["product"][fields["product"]],
+                            retry_title=vocab["retry"][fields["retry"]],
+                            action_title=vocab["action"][fields["action"]],
+                            who_acts_titles=tuple(vocab["who_acts"][who] for who in fields["who_acts"]))
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise CatalogDataError(f"{self.path}: the entry of {code} is damaged ({exc!r})") from None
+        return self._cache.setdefault(code, err)
+
+    # --- questions -------------------------------------------------------------------------------
     @property
     def site_url(self) -> str:
-        self._load_header()
+        """The help site's URL the page URLs use."""
+        self._load()
         return self._site_url
 
-    def codes(self) -> list[int]:
-        self._load_header()
-        return self._codes
+    def codes(self) -> tuple[int, ...]:
+        """Every code, in numeric order."""
+        return self._load().codes
 
-    def _read_line(self, offset: int) -> bytes:
-        with open(self.path, "rb") as handle:
-            handle.seek(self._base + offset)
-            return handle.readline()
+    def __len__(self) -> int:
+        return len(self.codes())
 
-    def _cache_entry(self, code: int, line: bytes) -> ErrorCode:
-        """The ErrorCode of one entry line, cached; never the wrong entry for code."""
-        entry = json.loads(line)
-        if entry.get("code") != code:
-            raise CatalogDataError(f"{self.path}: the header places {code} where the entry of "
-                                   f"{entry.get('code')} is")
-        return self.cache.setdefault(code, ErrorCode._from_entry(entry, page_url(self._site_url, code)))
+    def __contains__(self, code: object) -> bool:
+        return type(code) is int and code in self._load().index
 
     def get(self, code: int) -> ErrorCode | None:
-        found = self.cache.get(code)
+        """The entry of an int code, or None when the catalog does not hold it."""
+        found = self._cache.get(code)
         if found is not None:
             return found
-        index = self._index if self._index is not None else self._load_header()
-        offset = index.get(code)
+        offset = self._load().index.get(code)
         if offset is None:
             return None
-        return self._cache_entry(code, self._read_line(offset))
+        return self._build(code, self._read(offset))
 
-    def all(self) -> list[ErrorCode]:
-        if not self._all_loaded:
-            index = self._load_header()
-            with open(self.path, "rb") as handle:
-                handle.seek(self._base)
-                blob = handle.read(self._meta_offset)
-            lines = blob.splitlines()
-            if len(lines) != len(index):
-                raise CatalogDataError(f"{self.path}: header lists {len(index)} codes, found {len(lines)}")
-            for code, line in zip(self._codes, lines):
-                if code not in self.cache:
-                    self._cache_entry(code, line)
-            self._all_loaded = True
-        return [self.cache[code] for code in self._codes]
+    def lookup(self, code: int | str) -> ErrorCode:
+        """The explanation of one code: an int, or a string holding exactly one code.
 
-    def meta(self) -> dict:
-        if self._meta is None:
-            self._load_header()
-            with open(self.path, "rb") as handle:
-                handle.seek(self._base + self._meta_offset)
-                self._meta = json.loads(handle.readline())
-        return self._meta
+        Raises TypeError for other types, ValueError when no code (or more than one) can be read,
+        and :class:`UnknownCodeError` (a LookupError) when the code is well formed but not in the
+        catalog, with the nearest known codes as suggestions.
+        """
+        found = self._cache.get(code) if type(code) is int else None  # type: ignore[arg-type]
+        if found is not None:
+            return found
+        number = parse_code(code)
+        found = self.get(number)
+        if found is None:
+            raise UnknownCodeError(number, self.suggestions(number))
+        return found
 
-    def vocabulary(self, name: str) -> dict[str, str]:
-        return self.meta()["vocabulary"].get(name, {})
+    def iter_codes(self) -> Iterator[ErrorCode]:
+        """Every entry, in numeric order."""
+        return iter(self._every())
 
-    def alias_index(self) -> dict[str, int]:
-        return self.meta()["aliases"]
+    def __iter__(self) -> Iterator[ErrorCode]:
+        return self.iter_codes()
+
+    def _every(self) -> tuple[ErrorCode, ...]:
+        if self._all is None:
+            header = self._load()
+            lines = self._read(0, header.meta_offset).splitlines()
+            if len(lines) != len(header.codes):
+                raise CatalogDataError(f"{self.path}: the header lists {len(header.codes)} codes, "
+                                       f"the file holds {len(lines)} entry lines")
+            self._all = tuple(self._cache.get(code) or self._build(code, line)
+                              for code, line in zip(header.codes, lines))
+        return self._all
+
+    def aliases(self) -> dict[str, int]:
+        """The alias index: each alias, normalised (:func:`errdict._names.normalize`), and its code."""
+        if self._aliases is None:
+            header = self._load()
+            meta = self._json(self._read(header.meta_offset), "the alias index")
+            aliases = meta.get("aliases") if isinstance(meta, dict) else None
+            if not isinstance(aliases, dict) or not all(type(code) is int for code in aliases.values()):
+                raise CatalogDataError(f"{self.path}: the alias index is damaged")
+            self._aliases = aliases
+        return self._aliases
+
+    def vocabulary(self, field: str) -> dict[str, str]:
+        """The display titles of a vocabulary field's values (``level``, ``product``, ``retry``, ...)."""
+        return dict(self._load().vocabulary.get(field, {}))
+
+    def search(self, text: str, *, limit: int | None = 10) -> list[ErrorCode]:
+        """Codes matching ``text``, best first: a code or its first digits, or words of a title, a
+        former title, an alias or a summary (see :mod:`errdict._search`)."""
+        if self._search_index is None:
+            self._search_index = _search.Index(self._every())
+        return self._search_index.search(text, limit=limit)
 
     def suggestions(self, code: int, limit: int = 3) -> tuple[int, ...]:
-        """The known codes nearest to an unknown one: one typo away first, then numerically close."""
-        codes = self.codes()
-        text = str(code)
-
-        def typo_distance(other: int) -> int:
-            a, b = text, str(other)
-            if len(a) != len(b):
-                return 9
-            diffs = [i for i in range(len(a)) if a[i] != b[i]]
-            if len(diffs) == 1:
-                return 1
-            if len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] \
-                    and a[diffs[1]] == b[diffs[0]]:
-                return 1  # two neighbouring digits swapped
-            return len(diffs) + 1
-
-        ranked = sorted(codes, key=lambda other: (typo_distance(other), abs(other - code), other))
-        return tuple(ranked[:limit])
+        """The known codes nearest to an unknown one: one typo away first (a digit changed, added,
+        dropped, or two neighbouring digits swapped), then the numerically closest."""
+        return suggest(self.codes(), code, limit)
 
 
-CATALOG = _Catalog()
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether b is a with one digit changed, inserted or deleted, or two neighbours swapped."""
+    if a == b:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1
+                                   and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]])
+    if abs(len(a) - len(b)) != 1:
+        return False
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
-def unknown(code: int) -> UnknownCodeError:
-    return UnknownCodeError(code, CATALOG.suggestions(code))
+def suggest(codes: tuple[int, ...] | list[int], code: int, limit: int = 3) -> tuple[int, ...]:
+    """The nearest of codes to code (see Catalog.suggestions)."""
+    text = str(code)
+    ranked = sorted(codes, key=lambda other: (not _one_edit_apart(text, str(other)),
+                                              len(str(other)) != len(text), abs(other - code), other))
+    return tuple(ranked[:max(0, limit)])

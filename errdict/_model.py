@@ -1,114 +1,104 @@
-"""The value objects: ErrorCode, Link and the exception for an unknown code."""
+"""The value objects: ErrorCode, Link, FormerTitle, and the exceptions of a lookup.
+
+Pure data: nothing here reads the catalog. An :class:`ErrorCode` carries its own display titles
+(``product_title``, ``retry_title``, ...) as fields, set by the :class:`~errdict.Catalog` that built
+it, the way :class:`http.HTTPStatus` carries its phrase.
+"""
 from __future__ import annotations
 
-_FIELDS = ("code", "title", "level", "product", "status", "replaced_by", "summary", "description",
-           "causes", "solutions", "retry", "action", "advice", "aliases", "related", "links", "updated",
-           "url")
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from ._codes import page_url, upstream_url
+
+UNKNOWN = "unknown"  # the retry advice and action of a code errdict has not explained
 
 
+@dataclass(frozen=True, slots=True)
 class Link:
     """An external link of an entry: a title and an https URL."""
 
-    __slots__ = ("title", "url")
-
-    def __init__(self, title: str, url: str) -> None:
-        object.__setattr__(self, "title", title)
-        object.__setattr__(self, "url", url)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"Link is immutable; cannot set {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"Link is immutable; cannot delete {name!r}")
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Link):
-            return NotImplemented
-        return (self.title, self.url) == (other.title, other.url)
-
-    def __hash__(self) -> int:
-        return hash((self.title, self.url))
-
-    def __repr__(self) -> str:
-        return f"Link(title={self.title!r}, url={self.url!r})"
+    title: str
+    url: str
 
     def to_dict(self) -> dict[str, str]:
         return {"title": self.title, "url": self.url}
 
 
-class ErrorCode:
-    """One code of the catalog: every field of its entry plus the URL of its help page.
+@dataclass(frozen=True, slots=True)
+class FormerTitle:
+    """An official title the code had before: the title, and the newest upstream snapshot that
+    showed it (None when not known)."""
 
-    Immutable and hashable. Lists of the entry become tuples. ``str(code)`` gives
-    ``"21610: Attempt to send to unsubscribed recipient"``.
+    title: str
+    last_listed: str | None = None
+
+    def to_dict(self) -> dict[str, str]:
+        return {"title": self.title} if self.last_listed is None else \
+            {"last_listed": self.last_listed, "title": self.title}
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorCode:
+    """One code of the catalog: every field of its entry, the URL of its help page and the display
+    titles of its vocabulary values.
+
+    Immutable and hashable; lists of the entry are tuples. ``str(code)`` gives
+    ``"21610: Attempt to send to unsubscribed recipient"``. A code errdict has not explained yet
+    (``explained`` is False, ``kind`` is ``"reference"``) has its official facts only: ``retry`` and
+    ``action`` are ``"unknown"``, ``summary`` and the other explanations are None or empty.
     """
 
-    __slots__ = _FIELDS
-
     code: int
+    kind: str
     title: str
+    former_titles: tuple[FormerTitle, ...]
     level: str
     product: str
+    upstream_products: tuple[str, ...]
+    lc_tier: str | None
+    listed_since: str | None
     status: str
     replaced_by: int | None
-    summary: str
-    description: str
+    summary: str | None
+    description: str | None
     causes: tuple[str, ...]
     solutions: tuple[str, ...]
     retry: str
     action: str
     advice: str | None
+    who_acts: tuple[str, ...]
+    lc_app: str | None
+    own_integration: str | None
+    escalation: str | None
+    tell_customer: str | None
     aliases: tuple[str, ...]
     related: tuple[int, ...]
     links: tuple[Link, ...]
-    updated: str
+    updated: str | None
     url: str
-
-    def __init__(self, **fields: object) -> None:
-        missing = [name for name in _FIELDS if name not in fields]
-        extra = [name for name in fields if name not in _FIELDS]
-        if missing or extra:
-            raise TypeError(f"ErrorCode fields missing: {missing}, unexpected: {extra}")
-        for name in _FIELDS:
-            value = fields[name]
-            if name == "links":
-                value = tuple(v if isinstance(v, Link) else Link(v["title"], v["url"])  # type: ignore[index]
-                              for v in value)  # type: ignore[attr-defined]
-            elif isinstance(value, list):
-                value = tuple(value)
-            object.__setattr__(self, name, value)
-
-    @classmethod
-    def _from_entry(cls, entry: dict, url: str) -> "ErrorCode":
-        return cls(url=url, **entry)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"ErrorCode is immutable; cannot set {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"ErrorCode is immutable; cannot delete {name!r}")
-
-    def _values(self) -> tuple:
-        return tuple(getattr(self, name) for name in _FIELDS)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ErrorCode):
-            return NotImplemented
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash((self.code, self.title, self.updated, self.url))
-
-    def __repr__(self) -> str:
-        return f"<ErrorCode {self.code}: {self.title}>"
+    level_title: str
+    product_title: str
+    retry_title: str
+    action_title: str
+    who_acts_titles: tuple[str, ...]
 
     def __str__(self) -> str:
         return f"{self.code}: {self.title}"
 
+    def __repr__(self) -> str:
+        return f"<ErrorCode {self.code}: {self.title}>"
+
     def __int__(self) -> int:
         return self.code
 
-    # --- derived, for programs -------------------------------------------------------------
+    # --- derived ---------------------------------------------------------------------------------
+    @property
+    def explained(self) -> bool:
+        """True for a full entry; False for a code errdict only lists (its facts, no advice)."""
+        return self.kind == "full"
+
     @property
     def is_error(self) -> bool:
         return self.level == "error"
@@ -119,61 +109,61 @@ class ErrorCode:
         return self.retry == "later"
 
     @property
-    def product_title(self) -> str:
-        return _titles("product").get(self.product, self.product)
+    def upstream_url(self) -> str:
+        """The upstream provider's own page for the code."""
+        return upstream_url(self.code)
 
-    @property
-    def retry_title(self) -> str:
-        return _titles("retry").get(self.retry, self.retry)
-
-    @property
-    def action_title(self) -> str:
-        return _titles("action").get(self.action, self.action)
-
-    def with_site_url(self, site_url: str) -> "ErrorCode":
+    def with_site_url(self, site_url: str) -> ErrorCode:
         """The same code with its page URL on another copy of the help site."""
-        values = {name: getattr(self, name) for name in _FIELDS}
-        values["url"] = page_url(site_url, self.code)
-        return ErrorCode(**values)
+        return dataclasses.replace(self, url=page_url(site_url, self.code))
 
-    def to_dict(self) -> dict:
-        """Plain JSON-ready data: every field, lists as lists, links as mappings."""
-        out: dict = {}
-        for name in _FIELDS:
-            value = getattr(self, name)
-            if name == "links":
-                value = [link.to_dict() for link in value]
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data: every field, lists as lists, links and former titles as mappings,
+        plus ``explained`` and ``upstream_url``."""
+        out: dict[str, Any] = {}
+        for item in dataclasses.fields(self):
+            value = getattr(self, item.name)
+            if item.name in ("links", "former_titles"):
+                value = [part.to_dict() for part in value]
             elif isinstance(value, tuple):
                 value = list(value)
-            out[name] = value
+            out[item.name] = value
+        out["explained"] = self.explained
+        out["upstream_url"] = self.upstream_url
         return out
 
-    def as_problem(self, instance: str | None = None) -> dict:
+    def as_problem(self, instance: str | None = None) -> dict[str, Any]:
         """An RFC 9457 problem-details object for this code (``application/problem+json``).
 
-        ``type`` is the code's help page, ``title`` the official title and ``detail`` the
-        summary; the extension members carry the code, level, retry advice and action so
-        that a client can act without parsing prose.
+        ``type`` is the code's help page, ``title`` the official title and ``detail`` the summary
+        (for a code errdict has not explained yet, a sentence saying so); the extension members
+        carry the code, level, retry advice, action and who acts so that a client can act without
+        parsing prose.
         """
-        problem: dict = {
+        if instance is not None and not isinstance(instance, str):
+            raise TypeError(f"instance must be a URI string, not {type(instance).__name__}")
+        problem: dict[str, Any] = {
             "type": self.url,
             "title": self.title,
-            "detail": self.summary,
+            "detail": self.summary if self.summary else
+            f"errdict has not explained {self.code} yet; see {self.upstream_url}",
         }
         if instance is not None:
-            if not isinstance(instance, str):
-                raise TypeError(f"instance must be a URI string, not {type(instance).__name__}")
             problem["instance"] = instance
         problem.update({
             "code": self.code,
             "level": self.level,
             "product": self.product,
+            "explained": self.explained,
             "retry": self.retry,
             "action": self.action,
             "action_title": self.action_title,
+            "who_acts": list(self.who_acts),
         })
         if self.advice:
             problem["advice"] = self.advice
+        if not self.explained:
+            problem["upstream_url"] = self.upstream_url
         if self.status != "active":
             problem["status_of_code"] = self.status
             if self.replaced_by is not None:
@@ -182,7 +172,8 @@ class ErrorCode:
 
 
 class UnknownCodeError(LookupError):
-    """A well-formed code that the catalog does not hold. ``suggestions`` lists the nearest codes."""
+    """A well-formed code that the catalog does not hold: not in the upstream provider's list at
+    all. ``suggestions`` lists the nearest known codes."""
 
     def __init__(self, code: int, suggestions: tuple[int, ...] = ()) -> None:
         self.code = code
@@ -196,11 +187,5 @@ class UnknownCodeError(LookupError):
         return str(self.args[0])
 
 
-def page_url(site_url: str, code: int) -> str:
-    return f"{site_url.rstrip('/')}/codes/{code}/"
-
-
-def _titles(vocabulary: str) -> dict[str, str]:
-    from ._catalog import CATALOG
-
-    return CATALOG.vocabulary(vocabulary)
+class CatalogDataError(RuntimeError):
+    """The compiled data file is missing or damaged (rebuild with ``python -m generator compile``)."""

@@ -2,7 +2,8 @@
 
     check [PATH ...]     validate codes/ (or the given entry files or folders); exit 1 on any problem
     compile [--check]    write errdict/data/catalog.jsonl from codes/ (--check: fail if it is stale)
-    build [--serve]      validate, compile and build the help site into site/ atomically
+    build [--serve] [--engine mkdocs|properdocs]
+                         validate, generate the build tree and render the help site into site/ atomically
     upstream SOURCE [--stubs] [--refresh]
                          compare codes/ with the upstream provider's list (Markdown page, JSON or TSV)
 """
@@ -59,8 +60,10 @@ def compile_catalog(check: bool = False, codes_dir: Path | None = None, out: Pat
     if check:
         current = target.read_bytes() if target.exists() else b""
         if current != content:
-            print(f"{catalog_mod.display_path(target)} is stale: run `python -m generator compile` "
-                  "and commit the result", file=sys.stderr)
+            shown = catalog_mod.display_path(target)
+            print(compile_mod.stale_diff(current, content, shown), file=sys.stderr)
+            print(f"{shown} is stale (it differs from what codes/ compiles to, above): run "
+                  "`python -m generator compile` and commit the result", file=sys.stderr)
             return 1
         print(f"{catalog_mod.display_path(target)} is up to date ({len(loaded.entries)} entries)",
               file=sys.stderr)
@@ -82,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     p_build = sub.add_parser("build", help="build the help site into site/, atomically")
     p_build.add_argument("--serve", action="store_true", help="then serve it with live reload")
     p_build.add_argument("--dev-addr", default="127.0.0.1:8000")
+    p_build.add_argument("--engine", choices=("mkdocs", "properdocs"), default="mkdocs",
+                         help="render the build tree with MkDocs (default) or ProperDocs")
     p_up = sub.add_parser("upstream", help="compare codes/ with the upstream provider's list of codes")
     p_up.add_argument("catalog", metavar="SOURCE",
                       help="the upstream list: its dictionary page (Markdown), its JSON download or the reference TSV")
@@ -97,9 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "compile":
         return compile_catalog(check=args.check)
     if args.command == "build":
-        from .site import build_command
+        from .build import build_command
 
-        return build_command(serve=args.serve, dev_addr=args.dev_addr)
+        return build_command(serve=args.serve, dev_addr=args.dev_addr, engine=args.engine)
     if args.command == "upstream":
         from .upstream import upstream_command
 

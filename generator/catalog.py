@@ -74,7 +74,7 @@ PARALLEL_FROM = 400
 
 
 # The fields the catalog-wide checks read; a check-only run sends just these between processes.
-CROSS_CHECKED = ("code", "aliases", "related", "replaced_by")
+CROSS_CHECKED = ("code", "title", "former_titles", "aliases", "related", "replaced_by")
 
 
 def _parse_chunk(paths: list[tuple[Path, str]], keep_data: bool = True) -> list[ParsedEntry]:

@@ -1,72 +1,87 @@
 """Compile the validated catalog into the data file the ``errdict`` package reads.
 
-The file, ``errdict/data/catalog.jsonl``, is UTF-8 text, one JSON document per line, so that a
-diff of it reads like a diff of the entries:
+The file, ``errdict/data/catalog.jsonl``, is UTF-8 text, one JSON document per line, so that a diff
+of it reads like a diff of the entries (its layout is described in :mod:`errdict._catalog`):
 
-* line 1, the header: format, schema version, site URL, the sorted codes and, for each, the byte
-  offset of its line counted from the end of the header, plus the offset of the meta line;
-* one line per entry, in code order;
-* the last line, meta: the vocabularies' display titles and the alias index.
+* line 1, the header: format, schema version, site URL, the sorted codes and the byte offset of each
+  code's line (counted from the end of the header), the offset of the last line, every field's
+  default value and the vocabularies' display titles;
+* one line per entry, in code order, holding only the fields that differ from their default;
+* the last line: the alias index.
 
-``lookup(21610)`` reads the header and one entry line: it never parses the whole catalog. The
-output is deterministic (no timestamps), so ``compile --check`` can compare bytes.
+The output is deterministic (no timestamps), so ``compile --check`` compares bytes, and a stale file
+is shown as a diff.
 """
 from __future__ import annotations
 
+import difflib
 import json
 import os
-import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from . import validate
+from errdict._catalog import FORMAT, check_site_url
+from errdict._names import normalize
+
+from . import schema
 from .catalog import REPO
 
 DATA_FILE = REPO / "errdict" / "data" / "catalog.jsonl"
 MKDOCS_YML = REPO / "mkdocs.yml"
-FORMAT = 1
-
-
-def schema_version() -> int:
-    return int(validate.load_schema()["x-schemaVersion"])
 
 
 def site_url(mkdocs_yml: Path = MKDOCS_YML) -> str:
-    """The help site's URL, from mkdocs.yml (the one place it is set)."""
-    match = re.search(r"^site_url:\s*['\"]?([^'\"\s#]+)", mkdocs_yml.read_text("utf-8"), re.M)
-    if not match:
+    """The help site's URL, as MkDocs' own configuration loader reads it from mkdocs.yml."""
+    import logging
+
+    from mkdocs.config import load_config
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)  # the loader warns about unrelated options
+    config = load_config(str(mkdocs_yml))
+    url = config.site_url
+    if not url:
         raise ValueError(f"{mkdocs_yml}: no site_url")
-    url = match.group(1)
-    return url if url.endswith("/") else url + "/"
+    return check_site_url(url, f"{mkdocs_yml}: site_url")
 
 
-def _dumps(value) -> bytes:
+def _dumps(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode("utf-8")
 
 
-def render_catalog(entries: list[dict], url: str) -> bytes:
+def render_catalog(entries: list[dict[str, Any]], url: str) -> bytes:
     """The bytes of the compiled catalog for normalized entries sorted by code."""
-    lines = [_dumps(entry) + b"\n" for entry in entries]
+    defaults = schema.defaults()
+    lines = [_dumps({key: value for key, value in entry.items() if key == "code" or value != defaults[key]}) + b"\n"
+             for entry in entries]
     offsets, position = [], 0
     for line in lines:
         offsets.append(position)
         position += len(line)
-    meta = {
-        "vocabulary": {name: validate.vocabulary(name)
-                       for name in ("level", "product", "status", "retry", "action")},
-        "aliases": {validate.normalize_alias(alias): entry["code"]
-                    for entry in entries for alias in entry["aliases"]},
-    }
     header = {
         "format": FORMAT,
-        "schema_version": schema_version(),
+        "schema_version": schema.version(),
         "site_url": url,
         "count": len(entries),
         "codes": [entry["code"] for entry in entries],
         "offsets": offsets,
         "meta_offset": position,
+        "defaults": defaults,
+        "vocabulary": {name: schema.vocabulary(name).as_titles() for name in schema.vocabulary_fields()},
     }
+    meta = {"aliases": {normalize(alias): entry["code"] for entry in entries for alias in entry["aliases"]}}
     return _dumps(header) + b"\n" + b"".join(lines) + _dumps(meta) + b"\n"
+
+
+def stale_diff(current: bytes, wanted: bytes, path: str, limit: int = 40) -> str:
+    """A unified diff from what the file holds to what codes/ compiles to (at most limit lines)."""
+    diff = list(difflib.unified_diff(current.decode("utf-8", "replace").splitlines(),
+                                     wanted.decode("utf-8", "replace").splitlines(),
+                                     fromfile=f"{path} (committed)", tofile=f"{path} (from codes/)", lineterm="", n=0))
+    shown = [line if len(line) <= 200 else line[:200] + "..." for line in diff[:limit]]
+    if len(diff) > limit:
+        shown.append(f"... and {len(diff) - limit} more diff lines")
+    return "\n".join(shown)
 
 
 def write_atomically(path: Path, content: bytes) -> bool:

@@ -1,4 +1,6 @@
-/* errdict: the "go to code" box, the home search box and the filterable, sortable code tables. */
+/* errdict: site search (header box, home box, search page), "go to code" with the nearest codes,
+   the 404 page's suggestions, filterable and sortable code tables whose filter lives in the address,
+   and the "copy" button of the customer text. The ranking itself is errdict-search.js. */
 (function () {
   "use strict";
 
@@ -9,109 +11,228 @@
     return new URL(base.replace(/\/?$/, "/"), location.href);
   }
 
-  /* --- go to code ------------------------------------------------------------------------- */
+  function fetchJson(url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) { throw new Error("HTTP " + response.status + " for " + url); }
+      return response.json();
+    });
+  }
+
+  function element(tag, attributes, text) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]); });
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function codeUrl(code) { return new URL("codes/" + code + "/", siteRoot()).href; }
+  function upstreamUrl(code) { return "https://www.twilio.com/docs/api/errors/" + code; }
+
+  /* --- search --------------------------------------------------------------------------------- */
+
+  var index = null;
+  function searchIndex() {
+    if (!index) {
+      var base = new URL("search/", siteRoot());
+      index = new window.ErrdictSearch.Index(function (path) { return fetchJson(new URL(path, base).href); });
+    }
+    return index;
+  }
+
+  function renderResults(list, results, query) {
+    list.textContent = "";
+    results.forEach(function (result) {
+      var item = element("li", { "class": "errdict-search-result" });
+      var link = element("a", { href: codeUrl(result.code) });
+      link.appendChild(element("strong", {}, String(result.code)));
+      link.appendChild(document.createTextNode(" " + result.title));
+      item.appendChild(link);
+      if (!result.explained) { item.appendChild(element("span", { "class": "errdict-badge" }, "not explained yet")); }
+      if (result.summary) { item.appendChild(element("span", { "class": "errdict-search-summary" }, result.summary)); }
+      list.appendChild(item);
+    });
+    list.dataset.query = query;
+  }
+
+  function wireSearch(form) {
+    var input = form.querySelector("input[type=search]");
+    var list = form.querySelector(".errdict-search-results");
+    var status = form.querySelector(".errdict-search-status");
+    var isPage = form.hasAttribute("data-errdict-search-page");
+    var latest = 0;
+    function run() {
+      var query = input.value.trim();
+      var ticket = ++latest;
+      if (isPage) {
+        var address = new URL(location.href);
+        if (query) { address.searchParams.set("q", query); } else { address.searchParams.delete("q"); }
+        history.replaceState(history.state, "", address.href);
+      }
+      if (!query) {
+        if (list) { list.textContent = ""; }
+        if (status) { status.textContent = ""; }
+        return;
+      }
+      searchIndex().search(query, isPage ? 50 : 8).then(function (results) {
+        if (ticket !== latest) { return; }  /* an answer to an older query */
+        if (list) { renderResults(list, results, query); }
+        if (status) {
+          status.textContent = results.total ? results.total + " code" + (results.total === 1 ? "" : "s") + " found" +
+            (results.total > results.length ? ", showing the first " + results.length : "") : "Nothing matches “" + query + "”.";
+        }
+        form.dataset.searched = query;
+      }, function () { if (status) { status.textContent = "Search could not load its index."; } });
+    }
+    var timer = null;
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 60); });
+    form.addEventListener("submit", function (event) {
+      var first = list && list.querySelector("a");
+      if (!isPage && first && list.dataset.query === input.value.trim()) {
+        event.preventDefault();
+        location.href = first.href;  /* Enter opens the best match */
+      } else if (isPage) {
+        event.preventDefault();
+        run();
+      }
+    });
+    if (isPage) {
+      var q = new URL(location.href).searchParams.get("q");
+      if (q) { input.value = q; run(); }
+    }
+  }
+
+  function addHeaderSearch() {
+    var header = document.querySelector(".md-header__inner");
+    if (!header || document.querySelector(".errdict-header-search") || document.querySelector("[data-errdict-search-page]")) { return; }
+    var form = element("form", { "class": "errdict-header-search errdict-search-form", role: "search",
+      action: new URL("search/", siteRoot()).href, method: "get", "data-errdict-search": "" });
+    var label = element("label", { "for": "errdict-header-search-input", "class": "errdict-visually-hidden" }, "Search codes");
+    var input = element("input", { id: "errdict-header-search-input", name: "q", type: "search",
+      placeholder: "Search codes", autocomplete: "off" });
+    form.appendChild(label);
+    form.appendChild(input);
+    form.appendChild(element("ol", { "class": "errdict-search-results", "aria-live": "polite" }));
+    var source = header.querySelector(".md-header__source");
+    header.insertBefore(form, source);
+  }
+
+  /* --- go to code, and the 404 page ----------------------------------------------------------- */
 
   var codeList = null;
   function loadCodes() {
     if (!codeList) {
-      codeList = fetch(new URL("api/code-list.json", siteRoot())).then(function (response) {
-        if (!response.ok) { throw new Error("HTTP " + response.status); }
-        return response.json();
-      }).then(function (data) {
-        return { codes: new Set(data.codes.map(String)), moved: data.moved || {} };
+      codeList = fetchJson(new URL("api/code-list.json", siteRoot()).href).then(function (data) {
+        return { list: data.codes, codes: new Set(data.codes.map(String)), moved: data.moved || {} };
       });
       codeList.catch(function () { codeList = null; });
     }
     return codeList;
   }
 
-  function say(form, text, html) {
+  function say(form, nodes) {
     var out = form.querySelector(".errdict-goto__message");
-    if (html) { out.innerHTML = html; } else { out.textContent = text; }
-    out.classList.toggle("errdict-goto__message--shown", Boolean(text || html));
+    out.textContent = "";
+    (nodes || []).forEach(function (node) { out.appendChild(typeof node === "string" ? document.createTextNode(node) : node); });
+    out.classList.toggle("errdict-goto__message--shown", Boolean(nodes && nodes.length));
+  }
+
+  function unknownCode(form, code, data) {
+    var nearest = window.ErrdictSearch.suggest(data.list, parseInt(code, 10), 3);
+    var parts = ["There is no code ", element("strong", {}, code), " in the dictionary, which holds every code of the upstream provider's list. "];
+    if (nearest.length) {
+      parts.push("The nearest known codes: ");
+      nearest.forEach(function (other, i) {
+        parts.push(element("a", { href: codeUrl(other) }, String(other)));
+        parts.push(i < nearest.length - 1 ? ", " : ". ");
+      });
+    }
+    parts.push("You can also look it up on ");
+    parts.push(element("a", { href: upstreamUrl(code), rel: "noopener" }, "the upstream provider's site"));
+    parts.push(".");
+    say(form, parts);
   }
 
   function goToCode(form) {
     var raw = form.querySelector("input").value.trim();
-    var digits = raw.match(/\d+/);
-    if (!raw) { say(form, "Type a code, for example 21610."); return; }
-    if (!digits) { say(form, "A code is a number, for example 21610. To look up words, use search."); return; }
-    var code = String(parseInt(digits[0], 10));
-    say(form, "Looking up " + code + "…");
+    var digits = raw.match(/\d+/g);
+    if (!raw) { say(form, ["Type a code, for example 21610."]); return; }
+    if (!digits) { say(form, ["A code is a number, for example 21610. To look up words, use search."]); return; }
+    var code = String(parseInt(digits.join(""), 10));
+    say(form, ["Looking up " + code + "…"]);
     loadCodes().then(function (data) {
       if (data.codes.has(code)) {
-        location.href = new URL("codes/" + code + "/", siteRoot()).href;
+        location.href = codeUrl(data.moved[code] || code);
       } else {
-        var search = new URL("./", siteRoot());
-        search.searchParams.set("q", code);
-        say(form, null, "There is no code <strong>" + code + "</strong> in the dictionary. " +
-          "Check the number, or <a href=\"" + search.href + "\">search for it</a> or browse " +
-          "<a href=\"" + new URL("codes/", siteRoot()).href + "\">all codes</a>.");
+        unknownCode(form, code, data);
       }
-    }, function () {
-      location.href = new URL("codes/" + code + "/", siteRoot()).href;
-    });
+    }, function () { location.href = codeUrl(code); });
   }
 
-  document.querySelectorAll("form[data-errdict-goto]").forEach(function (form) {
+  function wireGoto(form) {
     form.addEventListener("submit", function (event) { event.preventDefault(); goToCode(form); });
-    form.querySelector("input").addEventListener("input", function () { say(form, ""); });
-  });
-
-  /* --- the home search box opens the site search with what was typed ------------------------ */
-
-  function openSiteSearch(text) {
-    var toggle = document.querySelector("input[data-md-toggle=search]");
-    var query = document.querySelector("input[data-md-component=search-query]");
-    if (!toggle || !query) { return false; }
-    if (!toggle.checked) { toggle.checked = true; toggle.dispatchEvent(new Event("change")); }
-    query.value = text;
-    query.focus();
-    query.dispatchEvent(new Event("input", { bubbles: true }));
-    query.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
-    return true;
+    form.querySelector("input").addEventListener("input", function () { say(form, []); });
+    if (form.hasAttribute("data-errdict-goto-from-address")) {
+      var found = location.pathname.match(/(?:^|\/)(?:codes\/)?([1-9][0-9]{2,5})\/?(?:index\.html)?$/);
+      if (found) {
+        form.querySelector("input").value = found[1];
+        loadCodes().then(function (data) { unknownCode(form, found[1], data); });
+      }
+    }
   }
 
-  document.querySelectorAll("form.errdict-search").forEach(function (form) {
-    var input = form.querySelector("input");
-    input.addEventListener("input", function () {
-      if (input.value.trim() && openSiteSearch(input.value)) { input.value = ""; }
-    });
-    form.addEventListener("submit", function (event) {
-      if (openSiteSearch(input.value)) { event.preventDefault(); }
-    });
-  });
+  /* --- code tables: filter in place (state in the address), sort by column --------------------- */
 
-  /* --- code tables: filter in place, sort by column ----------------------------------------- */
+  var FILTERS = ["q", "level", "product", "kind"];
 
-  document.querySelectorAll("table.errdict-codes").forEach(function (table) {
+  function wireTable(table) {
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
     var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
+    var shownNow = rows.map(function () { return true; });
     var form = document.querySelector("form.errdict-filter");
     var count = form && form.querySelector(".errdict-count");
 
-    function apply() {
-      var text = form.elements.text.value.trim().toLowerCase();
+    function value(name) { var field = form.elements[name]; return field ? field.value : ""; }
+
+    function apply(remember) {
+      var text = value("q").trim().toLowerCase();
       var words = text ? text.split(/\s+/) : [];
-      var level = form.elements.level.value;
-      var product = form.elements.product.value;
+      var level = value("level"), product = value("product"), kind = value("kind");
       var shown = 0;
       for (var i = 0; i < rows.length; i++) {
         var row = rows[i];
-        var ok = (!level || row.dataset.level === level) && (!product || row.dataset.product === product);
+        var ok = (!level || row.dataset.level === level) && (!product || row.dataset.product === product) &&
+          (!kind || row.dataset.kind === kind);
         for (var w = 0; ok && w < words.length; w++) { ok = texts[i].indexOf(words[w]) !== -1; }
-        row.hidden = !ok;
+        if (ok !== shownNow[i]) { row.hidden = !ok; shownNow[i] = ok; }
         if (ok) { shown++; }
       }
       if (count) { count.textContent = shown === rows.length ? rows.length + " codes" : shown + " of " + rows.length + " codes"; }
+      if (remember) {
+        var address = new URL(location.href);
+        FILTERS.forEach(function (name) {
+          var v = value(name).trim();
+          if (v) { address.searchParams.set(name, v); } else { address.searchParams.delete(name); }
+        });
+        history.replaceState(history.state, "", address.href);
+      }
+    }
+
+    function restore() {
+      var params = new URL(location.href).searchParams;
+      FILTERS.forEach(function (name) {
+        var field = form.elements[name];
+        if (field && params.has(name)) { field.value = params.get(name); }
+      });
+      apply(false);
     }
 
     if (form) {
-      var timer = null;
-      form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(apply, rows.length > 2000 ? 120 : 0); });
-      form.addEventListener("change", apply);
-      apply();
+      form.addEventListener("input", function () { apply(true); });
+      form.addEventListener("change", function () { apply(true); });
+      form.addEventListener("submit", function (event) { event.preventDefault(); });
+      window.addEventListener("pageshow", restore);
+      restore();
     }
 
     table.querySelectorAll("th[data-sort]").forEach(function (th, column) {
@@ -122,9 +243,9 @@
         table.querySelectorAll("th[aria-sort]").forEach(function (other) { other.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
         var numeric = th.dataset.sort === "num";
-        var keyed = rows.map(function (row, index) {
+        var keyed = rows.map(function (row, at) {
           var cell = row.cells[column].textContent.trim();
-          return { row: row, key: numeric ? parseInt(cell, 10) : cell.toLowerCase(), code: parseInt(row.cells[0].textContent, 10), index: index };
+          return { row: row, key: numeric ? parseInt(cell, 10) : cell.toLowerCase(), code: parseInt(row.cells[0].textContent, 10), at: at };
         });
         keyed.sort(function (a, b) {
           var order = a.key < b.key ? -1 : a.key > b.key ? 1 : a.code - b.code;
@@ -137,5 +258,43 @@
       th.addEventListener("click", sort);
       th.addEventListener("keydown", function (event) { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); sort(); } });
     });
-  });
+  }
+
+  /* --- copy the customer text ------------------------------------------------------------------- */
+
+  function wireCopy(button) {
+    button.addEventListener("click", function () {
+      var source = document.getElementById(button.dataset.copy);
+      var text = source ? source.textContent : "";
+      var done = function () {
+        button.textContent = "Copied";
+        setTimeout(function () { button.textContent = "Copy this text"; }, 2000);
+      };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(source); done(); });
+      } else {
+        fallbackCopy(source);
+        done();
+      }
+    });
+  }
+
+  function fallbackCopy(source) {
+    var range = document.createRange();
+    range.selectNodeContents(source);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    try { document.execCommand("copy"); } catch (e) { /* the text stays selected for the user */ }
+  }
+
+  function start() {
+    addHeaderSearch();
+    document.querySelectorAll("form[data-errdict-search]").forEach(wireSearch);
+    document.querySelectorAll("form[data-errdict-goto]").forEach(wireGoto);
+    document.querySelectorAll("table.errdict-codes").forEach(wireTable);
+    document.querySelectorAll("button.errdict-copy").forEach(wireCopy);
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();

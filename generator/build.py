@@ -1,0 +1,238 @@
+"""`python -m generator build [--serve] [--engine mkdocs|properdocs]`: the help site, built from codes/.
+
+1. Load and validate codes/ (an invalid entry stops here, with the validator's messages, before
+   anything is written).
+2. Generate the build tree (:mod:`generator.tree`): plain Markdown pages and files.
+3. Render the tree with MkDocs and mkdocs-material (or ProperDocs, the maintained MkDocs 1.x fork,
+   with the same theme) in strict mode, into a fresh folder beside site/.
+4. Only a build that succeeded replaces site/: the old folder is renamed away and the new one renamed
+   into place, so a failed build leaves the previous site as it was.
+
+``--serve`` then serves the tree with live reload: an edited entry is validated on its own and, when
+valid, only the files it changes are rewritten in the tree, which MkDocs rebuilds as a dirty build
+(the changed page is served within a second or two at the full catalog's size). An invalid entry
+prints the validator's messages and the last valid version stays served.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from . import catalog as catalog_mod
+from . import tree
+from .catalog import REPO
+
+SITE_DIR = REPO / "site"
+ENGINES = ("mkdocs", "properdocs")
+log = logging.getLogger("mkdocs")
+
+
+class BuildFailed(Exception):
+    """The site could not be built; the message says why."""
+
+
+class _Collect(logging.Handler):
+    """Keeps the warnings and errors of one build, to say why it failed."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _engine(name: str) -> tuple[Callable[..., Any], Callable[..., Any], type[Exception], str]:
+    """(load_config, build, the engine's exception base, its logger name) of MkDocs or ProperDocs."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    if name == "properdocs":
+        from properdocs import exceptions as p_exceptions
+        from properdocs.commands.build import build as p_build
+        from properdocs.config import load_config as p_load
+
+        return p_load, p_build, p_exceptions.ProperDocsException, "properdocs"  # type: ignore[attr-defined]
+    if name != "mkdocs":
+        raise ValueError(f"unknown engine {name!r}; one of {', '.join(ENGINES)}")
+    from mkdocs import exceptions
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    return load_config, build, exceptions.MkDocsException, "mkdocs"
+
+
+def load_valid(codes_dir: Path | None = None) -> list[dict[str, Any]]:
+    """The entries of codes/, or BuildFailed with every problem the validator found."""
+    loaded = catalog_mod.load_catalog(codes_dir or catalog_mod.CODES_DIR)
+    if loaded.problems:
+        count = len(loaded.problems)
+        messages = "\n".join(str(problem) for problem in loaded.problems)
+        raise BuildFailed(f"{messages}\n{count} problem{'s' if count != 1 else ''} in the entries; "
+                          "the site was not built")
+    return loaded.entries
+
+
+def render(tree_dir: Path, site_dir: Path, engine: str = "mkdocs") -> None:
+    """Render a generated tree into site_dir (created or emptied), strictly; BuildFailed if not."""
+    load_config, build, engine_error, logger_name = _engine(engine)
+    collected = _Collect()
+    engine_log = logging.getLogger(logger_name)
+    engine_log.addHandler(collected)
+    try:
+        config = load_config(str(tree_dir / "mkdocs.yml"), strict=True, site_dir=str(site_dir))
+        build(config)
+    except engine_error as exc:
+        raise BuildFailed("\n".join(collected.messages + [f"{engine} could not build the site: {exc}"])) from None
+    finally:
+        engine_log.removeHandler(collected)
+
+
+def swap_in(built: Path, site_dir: Path) -> None:
+    """Put the freshly built folder at site_dir: the old site is renamed away, the new one renamed in."""
+    if site_dir.exists() and not site_dir.is_dir():
+        raise BuildFailed(f"{site_dir} exists and is not a folder")
+    if site_dir.is_dir():
+        old = Path(tempfile.mkdtemp(prefix=".site-old-", dir=site_dir.parent)) / "site"
+        os.rename(site_dir, old)
+        os.rename(built, site_dir)
+        shutil.rmtree(old.parent)
+    else:
+        os.rename(built, site_dir)
+
+
+def build_site(site_dir: Path | None = None, *, codes_dir: Path | None = None, tree_dir: Path | None = None,
+               engine: str = "mkdocs", config_file: Path | None = None) -> Path:
+    """Validate, generate the tree and render it into site_dir, atomically. Returns the tree's folder."""
+    site_dir = Path(site_dir or SITE_DIR).resolve()
+    tree_dir = Path(tree_dir or tree.TREE_DIR)
+    entries = load_valid(codes_dir)
+    try:
+        tree.generate(entries, tree_dir, config_file or tree.MKDOCS_YML)
+    except ValueError as exc:
+        raise BuildFailed(str(exc)) from None
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    try:
+        render(tree_dir, staging, engine)
+        os.chmod(staging, 0o755)  # mkdtemp makes it 0700
+        swap_in(staging, site_dir)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return tree_dir
+
+
+# --- serving ------------------------------------------------------------------------------------------
+
+def _stamps(paths: list[Path]) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every file under the watched paths."""
+    out: dict[str, tuple[int, int]] = {}
+    for root in paths:
+        if root.is_file():
+            status = root.stat()
+            out[str(root)] = (status.st_mtime_ns, status.st_size)
+            continue
+        for folder, _, names in os.walk(root):
+            for name in names:
+                path = os.path.join(folder, name)
+                try:
+                    status = os.stat(path)
+                except OSError:
+                    continue
+                out[path] = (status.st_mtime_ns, status.st_size)
+    return out
+
+
+class TreeUpdater:
+    """Keeps the build tree in step with codes/ while serving: on a change, reload and validate the
+    catalog and rewrite only the tree files that changed; on an invalid entry, log the problems and
+    leave the tree (and so the served site) as it was."""
+
+    def __init__(self, tree_dir: Path, codes_dir: Path, interval: float = 0.25) -> None:
+        self.tree_dir, self.codes_dir, self.interval = tree_dir, codes_dir, interval
+        here = Path(__file__).resolve().parent
+        self.watched = [codes_dir, here / "templates", here / "entry.schema.json", tree.GUIDANCE_FILE, tree.DOCS_SRC,
+                        tree.MKDOCS_YML]
+        self.stamps = _stamps(self.watched)
+        self._stop = threading.Event()
+
+    def update(self) -> bool:
+        """Bring the tree up to date; False when the entries are invalid (nothing was written)."""
+        try:
+            entries = load_valid(self.codes_dir)
+        except BuildFailed as exc:
+            log.error(f"{exc}\nerrdict: still serving the last valid version until they are fixed")
+            return False
+        started = time.perf_counter()
+        written = tree.generate(entries, self.tree_dir)
+        if written:
+            log.info(f"errdict: {len(written)} file(s) of the tree changed in {time.perf_counter() - started:.2f} s")
+        return True
+
+    def watch(self) -> None:
+        while not self._stop.wait(self.interval):
+            stamps = _stamps(self.watched)
+            if stamps != self.stamps:
+                self.stamps = stamps
+                self.update()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+@contextmanager
+def _watching(updater: TreeUpdater) -> Iterator[None]:
+    thread = threading.Thread(target=updater.watch, name="errdict-tree", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        updater.stop()
+        thread.join(timeout=5)
+
+
+def serve_site(dev_addr: str, *, codes_dir: Path | None = None, tree_dir: Path | None = None) -> None:
+    """Serve the tree with MkDocs' development server and live reload, rebuilding dirty pages only."""
+    from mkdocs.commands.serve import serve
+
+    tree_dir = Path(tree_dir or tree.TREE_DIR)
+    updater = TreeUpdater(tree_dir, Path(codes_dir or catalog_mod.CODES_DIR))
+    with _watching(updater):
+        serve(config_file=str(tree_dir / "mkdocs.yml"), dev_addr=dev_addr, livereload=True, build_type="dirty")
+
+
+def setup_logging(level: int = logging.INFO) -> None:
+    """Show MkDocs' messages the way `mkdocs build` does."""
+    if any(getattr(handler, "_errdict", False) for handler in log.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler._errdict = True  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(level)
+    log.propagate = False
+
+
+def build_command(serve: bool = False, dev_addr: str = "127.0.0.1:8000", engine: str = "mkdocs") -> int:
+    setup_logging()
+    try:
+        build_site(engine=engine)
+    except BuildFailed as exc:
+        print(str(exc).strip(), file=sys.stderr)
+        print("site not built, site/ left as it was", file=sys.stderr)
+        return 1
+    print(f"site built into {os.path.relpath(SITE_DIR)} with {engine}", file=sys.stderr)
+    if serve:
+        try:
+            serve_site(dev_addr)
+        except KeyboardInterrupt:  # pragma: no cover - interactive
+            pass
+    return 0

@@ -1,0 +1,222 @@
+"""The build tree: every page and file of the help site, generated from codes/ as plain Markdown and
+files, for MkDocs (or ProperDocs) to render. Nothing is generated at build time inside MkDocs: the
+site does not depend on MkDocs' plugin or hook API, only on its command line and a theme.
+
+    build/tree/mkdocs.yml        the site's configuration (mkdocs.yml) pointed at this tree
+    build/tree/docs/...          the hand-written pages of docs/, and the generated ones:
+        index.md, codes/index.md, codes/<code>.md, products/<product>.md, search.md,
+        contributing/entry-format.md, api/*.json, api/codes.csv, api/codes/<code>.json,
+        search/* (the search index), <code>/index.html (short links)
+    build/tree/catalog.jsonl     the catalog compiled from codes/ as it is now
+
+:func:`site_files` is pure: it maps a loaded catalog to {path: content}. :func:`write_tree` is the
+file I/O edge: it writes only the files whose content changed and removes the ones no longer
+generated, so that a server watching the tree rebuilds only what changed.
+"""
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from errdict._catalog import Catalog
+
+from . import compile as compile_mod
+from . import markup, pages, schema, sitedata
+from .catalog import REPO
+
+TREE_DIR = REPO / "build" / "tree"
+DOCS_SRC = REPO / "docs"
+GUIDANCE_FILE = REPO / "guidance" / "products.yaml"
+MKDOCS_YML = REPO / "mkdocs.yml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the build reads from mkdocs.yml beyond the theme: the site's URL, repository and extras."""
+
+    config: dict[str, Any]
+    site: pages.SiteInfo
+
+
+def read_settings(config_file: Path = MKDOCS_YML) -> Settings:
+    """mkdocs.yml as MkDocs' own YAML loader reads it, and the site information pages need."""
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(config_file, encoding="utf-8") as handle:
+        config = yaml_load(handle) or {}
+    extra = (config.get("extra") or {}).get("errdict") or {}
+    site = pages.SiteInfo(site_url=compile_mod.site_url(config_file),
+                          repo_url=str(config.get("repo_url") or "https://github.com/errdict/errdict"),
+                          branch=str(extra.get("branch") or "main"),
+                          common_codes=tuple(int(code) for code in extra.get("common_codes") or ()))
+    return Settings(config, site)
+
+
+def read_guidance(path: Path = GUIDANCE_FILE) -> dict[str, str]:
+    """The general guidance per product area (Markdown), checked: every product has some, and each
+    renders to HTML the sanitiser keeps whole."""
+    data = yaml.safe_load(path.read_text("utf-8")) or {}
+    products = schema.vocabulary("product").values
+    problems = [f"{path}: {name}: not a product" for name in data if name not in products]
+    problems += [f"{path}: {name}: no guidance" for name in products if not str(data.get(name) or "").strip()]
+    problems += [f"{path}: {name}: {why}" for name, text in data.items() if (why := markup.problem(str(text)))]
+    if problems:
+        raise ValueError("\n".join(problems))
+    return {name: str(text) for name, text in data.items()}
+
+
+def build_date() -> str:
+    """UTC build time; SOURCE_DATE_EPOCH makes it reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (datetime.datetime.fromtimestamp(int(epoch), datetime.UTC) if epoch
+              else datetime.datetime.now(datetime.UTC))
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def site_files(entries: list[dict[str, Any]], catalog: Catalog, settings: Settings, guidance: dict[str, str],
+               built: str) -> dict[str, str]:
+    """Every generated file of the docs folder: {path relative to docs/: text}."""
+    site = settings.site
+    env = pages.template_env()
+    by_code = {entry["code"]: entry for entry in entries}
+    vocab = pages.vocab()
+    by_product: dict[str, list[dict[str, Any]]] = {product: [] for product in vocab["product"]}
+    for entry in entries:
+        by_product[entry["product"]].append(entry)
+    counts = {product: len(items) for product, items in by_product.items()}
+    explained_counts = {product: sum(1 for e in items if e["kind"] == "full") for product, items in by_product.items()}
+    explained = sum(explained_counts.values())
+    files: dict[str, str] = {}
+
+    for entry in entries:
+        files[pages.code_page_src(entry["code"])] = pages.code_page(
+            env, entry, by_code, by_product[entry["product"]], guidance, site)
+    products_shown = {p: t for p, t in vocab["product"].items() if counts[p]}
+    files[pages.CODES_INDEX_SRC] = env.get_template("index.md.j2").render(
+        count=len(entries), explained=explained, controls=pages.filter_controls_html(products_shown),
+        table=pages.code_table_html(entries, "../"))
+    for product, items in by_product.items():
+        files[pages.product_page_src(product)] = env.get_template("product.md.j2").render(
+            product=product, count=len(items), explained=explained_counts[product],
+            guidance=guidance.get(product, ""), controls=pages.filter_controls_html(None),
+            table=pages.code_table_html(items, "../../", show_product=False) if items else "")
+    common = [by_code[code] for code in site.common_codes if code in by_code]
+    missing = [code for code in site.common_codes if code not in by_code]
+    if missing:
+        raise ValueError(f"mkdocs.yml: extra.errdict.common_codes lists {missing}, which have no entry in codes/")
+    files[pages.HOME_SRC] = env.get_template("home.md.j2").render(
+        common=common, counts=counts, explained_counts=explained_counts, count=len(entries), explained=explained)
+    files[pages.SEARCH_SRC] = env.get_template("search.md.j2").render()
+    entry_schema = schema.load()
+    files[pages.SCHEMA_PAGE_SRC] = env.get_template("schema.md.j2").render(
+        schema=entry_schema, fields=pages.schema_fields(entry_schema))
+
+    files["api/entry.schema.json"] = schema.SCHEMA_PATH.read_text("utf-8")
+    moved = {entry["code"]: pages.short_link_target(entry) for entry in entries
+             if pages.short_link_target(entry) != entry["code"]}
+    files["api/code-list.json"] = sitedata.code_list_json(entries, moved)
+    files["api/codes.json"] = sitedata.codes_json(entries, schema.version(), built, site.site_url)
+    files["api/codes.csv"] = sitedata.codes_csv(catalog)
+    for entry in entries:
+        path, text = sitedata.code_json(entry)
+        files[path] = text
+        target = pages.short_link_target(entry)
+        files[f"{entry['code']}/index.html"] = pages.redirect_html(f"../codes/{target}/",
+                                                                    f"{site.site_url}codes/{target}/")
+    for path, text in sitedata.search_files(catalog):
+        files[path] = text
+    return files
+
+
+def tree_config(settings: Settings, tree_dir: Path, entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """The site's configuration for the tree: mkdocs.yml with the docs folder, navigation and theme
+    paths set for the build tree. No plugins (search is errdict's own), no hooks."""
+    config = dict(settings.config)
+    config.pop("hooks", None)
+    config.pop("watch", None)
+    config["docs_dir"] = str(tree_dir / "docs")
+    config["plugins"] = []
+    config["edit_uri"] = ""  # pages carry their own "edit this entry" link to the YAML
+    theme = dict(config.get("theme") or {})
+    if theme.get("custom_dir"):
+        theme["custom_dir"] = str((MKDOCS_YML.parent / theme["custom_dir"]).resolve())
+    theme["features"] = [f for f in theme.get("features", []) if not str(f).startswith("search")]
+    config["theme"] = theme
+    products = [p for p in pages.vocab()["product"] if any(e["product"] == p for e in entries)]
+    hand_written = [(title, path) for title, path in pages.HAND_WRITTEN_NAV if (DOCS_SRC / path).exists()]
+    config["nav"] = [
+        {"Home": pages.HOME_SRC},
+        {"All codes": pages.CODES_INDEX_SRC},
+        {"Products": [{pages.vocab()["product"][p]: pages.product_page_src(p)} for p in products]},
+        {"Search": pages.SEARCH_SRC},
+        *[{title: path} for title, path in hand_written if not path.startswith("contributing/")],
+        {"Contributing": [{"Entry format": pages.SCHEMA_PAGE_SRC},
+                          *[{title: path} for title, path in hand_written if path.startswith("contributing/")]]},
+    ]
+    return config
+
+
+def hand_written_files(docs_dir: Path = DOCS_SRC) -> dict[str, bytes]:
+    """The pages and assets written by hand (docs/), copied into the tree as they are."""
+    out = {}
+    for path in sorted(docs_dir.rglob("*")):
+        if path.is_file():
+            out[path.relative_to(docs_dir).as_posix()] = path.read_bytes()
+    return out
+
+
+def write_tree(tree_dir: Path, config: dict[str, Any], files: dict[str, str | bytes], compiled: bytes) -> list[str]:
+    """Write the tree: only files whose content changed, removing generated files no longer wanted.
+    Returns the paths written (relative to docs/)."""
+    docs = tree_dir / "docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    written = []
+    for rel, content in files.items():
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        path = docs / rel
+        try:
+            if path.read_bytes() == data:
+                continue
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written.append(rel)
+    wanted = set(files)
+    for path in sorted(docs.rglob("*"), reverse=True):
+        rel = path.relative_to(docs).as_posix()
+        if path.is_file() and rel not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    config_text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+    compile_mod.write_atomically(tree_dir / "mkdocs.yml", config_text.encode("utf-8"))
+    compile_mod.write_atomically(tree_dir / "catalog.jsonl", compiled)
+    return written
+
+
+def generate(entries: list[dict[str, Any]], tree_dir: Path = TREE_DIR, config_file: Path = MKDOCS_YML,
+             built: str | None = None) -> list[str]:
+    """Generate the whole tree for valid normalized entries; returns the docs paths written."""
+    settings = read_settings(config_file)
+    compiled = compile_mod.render_catalog(entries, settings.site.site_url)
+    tree_dir.mkdir(parents=True, exist_ok=True)
+    compile_mod.write_atomically(tree_dir / "catalog.jsonl", compiled)
+    catalog = Catalog(tree_dir / "catalog.jsonl")
+    files: dict[str, str | bytes] = dict(hand_written_files())
+    generated = site_files(entries, catalog, settings, read_guidance(), built or build_date())
+    clashes = sorted(set(files) & set(generated))
+    if clashes:
+        raise ValueError(f"docs/{clashes[0]} would hide the generated {clashes[0]}; remove it from docs/ "
+                         "(the page is generated from codes/)")
+    files.update(generated)
+    return write_tree(tree_dir, tree_config(settings, tree_dir, entries), files, compiled)
+
+
+def remove_tree(tree_dir: Path = TREE_DIR) -> None:
+    shutil.rmtree(tree_dir, ignore_errors=True)
