@@ -1,22 +1,27 @@
-"""How fast `errdict scan` reads a large log, and in how much memory, against `grep -c`.
+"""How fast the scanner reads a large log, and in how much memory, against `grep -c`.
 
     python3 benchmarks/bench_scan.py              # 100 MB and 1 GB logs (the issue's size)
     python3 benchmarks/bench_scan.py --sizes 50M  # a quick run
     python3 benchmarks/bench_scan.py --baseline none   # without the scanner of the last commit
+    python3 benchmarks/bench_scan.py --baseline /tmp/before   # a folder holding an errdict package
 
 For each size it writes a synthetic log of a messaging platform into a temporary folder (access
 log lines, status callbacks with and without ErrorCode, API error bodies, retry warnings,
 workflow failures with their labels, inbound message bodies full of numbers, billing lines with
 amounts and zip codes, JSON webhook lines, debug noise), then in the same run measures:
 
-* `errdict scan FILE --json` in a fresh process: wall time, MB/s and peak RSS (ru_maxrss), with
-  one process (`--jobs 1`) and with two (`--jobs 2`: two ranges of lines, one process each);
-* the same with the scanner of a git revision (--baseline, default HEAD: `errdict/_scan.py` as
-  last committed, in a temporary copy of the package), for a before/after comparison;
+* `errdict._scan.summarize_file(FILE, jobs)` (what `errdict scan FILE` runs) in a fresh process:
+  wall time, MB/s and peak RSS (ru_maxrss), with one process (`jobs=1`: the stream) and with two
+  (`jobs=2`: two ranges of lines, one process each);
+* the same with the errdict package of a git revision (--baseline, default HEAD: `errdict/` as
+  last committed, extracted into a temporary folder with `git archive`) or of a folder, for a
+  before/after comparison;
 * `grep -c` over the same file, with the scanner's own pre-filter (`-i -E 'err|code'`) and with
   a fixed string (`ErrorCode`), and the time ratio of each scan to each.
 
-Every variant must print the same summary; the run fails if one differs.
+The variants of the working tree must give the same summary (one process or two); the run fails
+if they differ. Where the baseline's summary differs (a scanner fix changes what counts), the
+difference is printed.
 
 Constant memory shows as the same peak RSS at every size. The log is built from a pool of
 distinct random lines (16 MiB) written over and over up to the size; the scan's work per byte is
@@ -25,12 +30,14 @@ that of the pool. Everything is deleted at the end unless --keep.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import random
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -155,17 +162,46 @@ def measure(command: list[str], pythonpath: Path | None = None, ok: str = "0") -
 
 
 def baseline_package(revision: str, folder: Path) -> Path | None:
-    """A copy of the errdict package with errdict/_scan.py as of a git revision (read with
-    `git show`, which changes nothing); None when git cannot give it."""
-    done = subprocess.run(["git", "show", f"{revision}:errdict/_scan.py"], capture_output=True, cwd=REPO)
+    """A folder holding the errdict package of a git revision (extracted with `git archive`, which
+    changes nothing in the checkout), or the given folder when it holds an `errdict` package; None
+    when neither can be had."""
+    given = Path(revision)
+    if (given / "errdict" / "__init__.py").is_file():
+        return given
+    done = subprocess.run(["git", "archive", "--format=tar", revision, "errdict"], capture_output=True, cwd=REPO)
     if done.returncode != 0:
-        print(f"no baseline: git show {revision}:errdict/_scan.py failed: {done.stderr.decode().strip()}",
-              file=sys.stderr)
+        print(f"no baseline: git archive {revision} errdict failed: {done.stderr.decode().strip()}", file=sys.stderr)
         return None
     root = folder / "baseline"
-    shutil.copytree(REPO / "errdict", root / "errdict", ignore=shutil.ignore_patterns("__pycache__"))
-    (root / "errdict" / "_scan.py").write_bytes(done.stdout)
+    root.mkdir()
+    with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
+        archive.extractall(root, filter="data")
     return root
+
+
+# The measured program: the scanner's summary of a file, as `errdict scan FILE` computes it, in the
+# package found first on sys.path (the working tree or a baseline). Works with every revision that
+# has errdict._scan.summarize_file(path, jobs) (the single-module scanner of 3c39a0d included).
+_DRIVER = """
+import json, sys
+from errdict._scan import summarize_file
+summary, stats = summarize_file(sys.argv[1], int(sys.argv[2]))
+print(json.dumps({"lines": stats.lines, "bytes": stats.bytes, "occurrences": sum(summary.counts.values()),
+                  "codes": sorted(summary.counts.items()), "first_line": sorted(summary.first_line.items()),
+                  "unknown": sorted(summary.unknown.items())}))
+"""
+
+
+def describe_difference(before: dict, after: dict) -> str:
+    """What the working tree counts differently from the baseline, code by code."""
+    parts = []
+    for field in ("codes", "unknown"):
+        old, new = dict(map(tuple, before[field])), dict(map(tuple, after[field]))
+        for code in sorted(set(old) | set(new)):
+            if old.get(code) != new.get(code):
+                parts.append(f"{field[:-1] if field == 'codes' else 'unknown'} {code}: "
+                             f"{old.get(code, 0):,} -> {new.get(code, 0):,}")
+    return "; ".join(parts) or "first lines differ"
 
 
 def parse_size(text: str) -> int:
@@ -190,26 +226,29 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[tuple[int, str, float, float, int | None]] = []  # log bytes, what ran, seconds, CPU s, RSS KiB
     try:
         baseline = baseline_package(args.baseline, folder) if args.baseline != "none" else None
-        variants = [("errdict scan, 1 process", REPO, ["--jobs", "1"]),
-                    ("errdict scan, 2 processes", REPO, ["--jobs", "2"])]
+        variants = [("scan, 1 process", REPO, "1"), ("scan, 2 processes", REPO, "2")]
         if baseline:
-            variants.insert(0, (f"before ({args.baseline})", baseline, []))
+            label = args.baseline if len(args.baseline) <= 12 else "..." + args.baseline[-9:]
+            variants.insert(0, (f"before ({label})", baseline, "1"))
         for size in sizes:
             log = folder / f"synthetic-{size >> 20}M.log"
             started = time.perf_counter()
             real = write_log(log, size)
             print(f"wrote {real / 1e6:,.0f} MB to {log} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-            summaries = set()
-            for name, package, options in variants:
-                scan_s, scan_rss, scan_cpu, output = measure(
-                    [sys.executable, "-m", "errdict", "scan", str(log), "--json", *options], package)
+            summaries: dict[str, dict] = {}
+            for name, package, jobs in variants:
+                scan_s, scan_rss, scan_cpu, output = measure([sys.executable, "-c", _DRIVER, str(log), jobs], package)
                 rows.append((real, name, scan_s, scan_cpu, scan_rss))
                 summary = json.loads(output)
-                summaries.add(json.dumps(summary, sort_keys=True))
+                summaries[name] = summary
                 print(f"  {name}: {scan_s:.2f} s, {summary['occurrences']:,} occurrences of "
                       f"{len(summary['codes'])} codes in {summary['lines']:,} lines", file=sys.stderr)
-            if len(summaries) != 1:
-                raise SystemExit(f"the scans of {log} disagree: {len(summaries)} different summaries")
+            current = [summaries[name] for name, package, _ in variants if package == REPO]
+            if any(summary != current[0] for summary in current):
+                raise SystemExit(f"the scans of {log} with one process and with two disagree")
+            if baseline and summaries[variants[0][0]] != current[0]:
+                print(f"  the baseline counts differently: "
+                      f"{describe_difference(summaries[variants[0][0]], current[0])}", file=sys.stderr)
             if grep:
                 for name, command in (("grep -ciE 'err|code'", [grep, "-c", "-i", "-E", "err|code", str(log)]),
                                       ("grep -cF ErrorCode", [grep, "-c", "-F", "ErrorCode", str(log)])):

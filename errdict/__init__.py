@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any
 from ._catalog import Catalog
 from ._codes import parse_code
 from ._finding import Finding
-from ._model import CatalogDataError, ErrorCode, FormerTitle, Link, UnknownCodeError
+from ._model import CatalogDataError, ErrorCode, FormerTitle, HelpArticle, Link, UnknownCodeError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
 __version__ = "2.0.0"
-__all__ = ["Catalog", "ErrorCode", "Link", "FormerTitle", "UnknownCodeError", "CatalogDataError", "lookup",
+__all__ = ["Catalog", "ErrorCode", "Link", "FormerTitle", "HelpArticle", "UnknownCodeError", "CatalogDataError", "lookup",
            "parse_code", "iter_codes", "search", "scan", "Finding", "site_url", "default_catalog", "__version__"]
 
 _DEFAULT = Catalog()

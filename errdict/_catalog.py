@@ -23,7 +23,7 @@ from typing import Any
 
 from . import _search
 from ._codes import page_url, parse_code
-from ._model import CatalogDataError, ErrorCode, FormerTitle, Link, UnknownCodeError
+from ._model import CatalogDataError, ErrorCode, FormerTitle, HelpArticle, Link, UnknownCodeError
 
 DATA_FILE = os.path.join(os.path.dirname(__file__), "data", "catalog.jsonl")
 FORMAT = 2
@@ -150,6 +150,8 @@ class Catalog:
             fields["links"] = tuple(Link(link["title"], link["url"]) for link in fields["links"])
             fields["former_titles"] = tuple(FormerTitle(item["title"], item.get("last_listed"))
                                             for item in fields["former_titles"])
+            fields["lc_help"] = tuple(HelpArticle(item["title"], item["article"], item.get("portal", "leadconnector"))
+                                      for item in fields["lc_help"])
             for name, value in fields.items():
                 if isinstance(value, list):
                     fields[name] = tuple(value)
@@ -216,10 +218,15 @@ class Catalog:
     def _every(self) -> tuple[ErrorCode, ...]:
         if self._all is None:
             header = self._load()
-            lines = self._read(0, header.meta_offset).splitlines()
+            lines = self._read(0, header.meta_offset).splitlines(keepends=True)
             if len(lines) != len(header.codes):
                 raise CatalogDataError(f"{self.path}: the header lists {len(header.codes)} codes, "
                                        f"the file holds {len(lines)} entry lines")
+            position = 0
+            for code, line in zip(header.codes, lines):  # the offsets a lookup would use lead to these lines
+                if header.index[code] != position:
+                    raise CatalogDataError(f"{self.path}: the header's offset of {code} does not lead to its line")
+                position += len(line)
             self._all = tuple(self._cache.get(code) or self._build(code, line)
                               for code, line in zip(header.codes, lines))
         return self._all

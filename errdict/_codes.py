@@ -13,6 +13,11 @@ MIN_CODE, MAX_CODE = 100, 999_999
 CODE_DIGITS = r"[1-9][0-9]{2,5}"  # a code's digits, as a regular expression
 ENTRY_FILE_NAME = re.compile(CODE_DIGITS + r"\.yaml\Z")
 UPSTREAM_PAGE = "https://www.twilio.com/docs/api/errors/{code}"
+# The LC help centres, by the portal an article belongs to.
+LC_HELP_PAGES = {
+    "leadconnector": "https://help.leadconnectorhq.com/support/solutions/articles/{article}",
+    "highlevel": "https://help.gohighlevel.com/en/support/solutions/articles/{article}",
+}
 
 
 def is_code(number: int) -> bool:
@@ -82,3 +87,8 @@ def page_url(site_url: str, code: int) -> str:
 def upstream_url(code: int) -> str:
     """The upstream provider's own page for the code."""
     return UPSTREAM_PAGE.format(code=code)
+
+
+def lc_help_url(portal: str, article: int) -> str:
+    """The address of an LC help-centre article."""
+    return LC_HELP_PAGES[portal].format(article=article)

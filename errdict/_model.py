@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from ._codes import page_url, upstream_url
+from ._codes import lc_help_url, page_url, upstream_url
 
 UNKNOWN = "unknown"  # the retry advice and action of a code errdict has not explained
 
@@ -24,6 +24,22 @@ class Link:
 
     def to_dict(self) -> dict[str, str]:
         return {"title": self.title, "url": self.url}
+
+
+@dataclass(frozen=True, slots=True)
+class HelpArticle:
+    """An article of the LC help centre about a code: its title, the portal and the article number."""
+
+    title: str
+    article: int
+    portal: str = "leadconnector"
+
+    @property
+    def url(self) -> str:
+        return lc_help_url(self.portal, self.article)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"title": self.title, "article": self.article, "portal": self.portal, "url": self.url}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +91,7 @@ class ErrorCode:
     tell_customer: str | None
     aliases: tuple[str, ...]
     related: tuple[int, ...]
+    lc_help: tuple[HelpArticle, ...]
     links: tuple[Link, ...]
     updated: str | None
     url: str
@@ -123,7 +140,7 @@ class ErrorCode:
         out: dict[str, Any] = {}
         for item in dataclasses.fields(self):
             value = getattr(self, item.name)
-            if item.name in ("links", "former_titles"):
+            if item.name in ("links", "former_titles", "lc_help"):
                 value = [part.to_dict() for part in value]
             elif isinstance(value, tuple):
                 value = list(value)

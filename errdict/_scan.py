@@ -84,8 +84,14 @@ def scan_stream(stream: _Readable, *, include_unknown: bool = False, stats: Stre
 
 # --- a large file: ranges of lines in parallel ---------------------------------------------------------
 
-def _summarize_range(path: str, start: int, end: int, catalog: Catalog) -> tuple[Summary, StreamStats]:
+# The catalog the forked workers scan with: set before they are forked, inherited by them (a Catalog
+# holds a lock and cannot be pickled; the rules built from it are inherited too).
+_WORKER_CATALOG: Catalog | None = None
+
+
+def _summarize_range(path: str, start: int, end: int, catalog: Catalog | None = None) -> tuple[Summary, StreamStats]:
     """The summary of the lines in bytes start..end of a file, numbered from 1."""
+    catalog = catalog or _WORKER_CATALOG or _default()
     stats = StreamStats()
     with open(path, "rb") as handle:
         handle.seek(start)
@@ -115,10 +121,15 @@ def summarize_file(path: str, jobs: int, catalog: Catalog | None = None) -> tupl
         return _summarize_range(path, 0, size, catalog)
     from concurrent.futures import ProcessPoolExecutor
 
+    global _WORKER_CATALOG
     rules_for(catalog)  # once, before the workers are forked
-    with ProcessPoolExecutor(len(ranges) - 1, mp_context=multiprocessing.get_context("fork")) as pool:
-        later = [pool.submit(_summarize_range, path, start, end, catalog) for start, end in ranges[1:]]
-        parts = [_summarize_range(path, *ranges[0], catalog)] + [future.result() for future in later]
+    _WORKER_CATALOG = catalog
+    try:
+        with ProcessPoolExecutor(len(ranges) - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            later = [pool.submit(_summarize_range, path, start, end) for start, end in ranges[1:]]
+            parts = [_summarize_range(path, *ranges[0], catalog)] + [future.result() for future in later]
+    finally:
+        _WORKER_CATALOG = None
     summary, stats = parts[0]
     for part, part_stats in parts[1:]:
         summary.merge(part, stats.lines)

@@ -27,8 +27,8 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 # Field kinds, their weights (index = kind). An alias is the platform's own label for a code.
-FIELDS = ("code", "title", "former_title", "alias", "summary")
-WEIGHTS = (50.0, 5.0, 4.0, 6.0, 2.0)
+FIELDS = ("code", "title", "former_title", "alias", "summary", "description")
+WEIGHTS = (50.0, 5.0, 4.0, 6.0, 2.0, 1.0)
 PREFIX_FACTOR = 0.6
 MIN_PREFIX = 3
 PHRASE_BONUS = 2.0
@@ -62,6 +62,8 @@ class Searchable(Protocol):
     def aliases(self) -> Sequence[str]: ...
     @property
     def summary(self) -> str | None: ...
+    @property
+    def description(self) -> str | None: ...
 
 
 def fields_of(err: Searchable) -> list[tuple[int, list[str]]]:
@@ -71,6 +73,8 @@ def fields_of(err: Searchable) -> list[tuple[int, list[str]]]:
     out += [(3, words(alias)) for alias in err.aliases]
     if err.summary:
         out.append((4, words(err.summary)))
+    if err.description:
+        out.append((5, words(err.description)))
     return [(kind, [w for w in found if w not in STOP_WORDS]) for kind, found in out]
 
 

@@ -23,7 +23,7 @@ from urllib.parse import quote, urlencode
 
 import jinja2
 
-from errdict._codes import json_path, upstream_url
+from errdict._codes import json_path, lc_help_url, upstream_url
 
 from . import markup, schema, yamlwrite
 
@@ -119,7 +119,7 @@ def template_env(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True)
     env.filters.update(md=md_text, h=html_text, attr=html_attr, markdown=markup.to_html,
                        inline=lambda text: _strip_paragraph(markup.to_html(text)))
-    env.globals.update(vocab=vocab(), notes=notes(), page_title=page_title, upstream_url=upstream_url,
+    env.globals.update(vocab=vocab(), notes=notes(), page_title=page_title, upstream_url=upstream_url, lc_help_url=lc_help_url,
                        json_path=json_path)
     return env
 

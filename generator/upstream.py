@@ -171,12 +171,8 @@ class _Collector:
         return raw
 
     def level(self, where: str, raw: object) -> str | None:
-        if raw is None or raw == "":
-            return None
-        level = LEVELS.get(str(raw).strip().upper()) if isinstance(raw, str) else None
-        if level is None:
-            self.problems.append(f"{self.source}: {where}: level {raw!r} is neither ERROR nor WARNING")
-        return level
+        """errdict's level for the source's; None (no claim) for a level that is neither ERROR nor WARNING."""
+        return LEVELS.get(raw.strip().upper()) if isinstance(raw, str) else None
 
     def result(self) -> list[UpstreamCode]:
         if self.problems:
@@ -289,8 +285,8 @@ def parse_markdown(text: str, source: str) -> list[UpstreamCode]:
             continue
         head, title = (_unescape_markdown(part).strip() for part in parts)
         level_word, _, products = head.partition(" ")
-        level = found.level(where, level_word) if level_word.upper() in LEVELS else None
-        if level is None and level_word:
+        level = found.level(where, level_word)
+        if level is None:
             products = head  # no level given: the whole head names products
         found.add(where, UpstreamCode(code, _title(title), level, _products(products)))
     return found.result()

@@ -1,14 +1,21 @@
-"""Hand-written entry texts for tests: one valid entry and ways to break it."""
+"""Hand-written entry texts for tests: a valid full entry, a valid reference entry, ways to break them,
+and small compiled catalogs built from them (a Catalog opened on fixture data, never the package's)."""
 from __future__ import annotations
 
 from pathlib import Path
 
+from errdict import Catalog
+from generator import compile as compile_mod
+from generator.catalog import load_catalog
+
 VALID = """\
 # yaml-language-server: $schema=../generator/entry.schema.json
 code: {code}
+kind: full
 title: Test title for {code}
 level: error
 product: messaging
+upstream_products: ["Branded Comms"]
 status: active
 summary: Something went wrong with the message in a way a person can understand.
 description: |
@@ -22,7 +29,9 @@ solutions:
 retry: never
 action: stop-messaging
 advice: Do not retry this message.
-aliases: ["Alias of {code}"]
+who_acts: [sender]
+tell_customer: The message to this contact was not sent, and sending it again will not help.
+aliases: ["Alias label of {code}"]
 related: [{related}]
 links:
   - title: A page
@@ -30,10 +39,31 @@ links:
 updated: "2026-11-27"
 """
 
+REFERENCE = """\
+# yaml-language-server: $schema=../generator/entry.schema.json
+code: {code}
+kind: reference
+title: "Reference title for {code}"
+level: warning
+product: voice
+upstream_products: ["Programmable Voice"]
+lc_tier: ext
+listed_since: "2025-02"
+status: active
+"""
+
 
 def entry_text(code: int = 21610, related: int = 30004, **replace: str) -> str:
-    """The valid entry, with whole lines swapped: replace={"level: error": "level: fatal"}."""
+    """The valid full entry, with whole lines swapped: replace={"level: error": "level: fatal"}."""
     text = VALID.format(code=code, related=related)
+    for old, new in replace.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+def reference_text(code: int, **replace: str) -> str:
+    text = REFERENCE.format(code=code)
     for old, new in replace.items():
         assert old in text, old
         text = text.replace(old, new)
@@ -50,3 +80,20 @@ def write_pair(folder: Path, text_21610: str | bytes) -> Path:
     else:
         target.write_text(text_21610, "utf-8")
     return target
+
+
+def write_entries(folder: Path, texts: dict[int, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for code, text in texts.items():
+        (folder / f"{code}.yaml").write_text(text, "utf-8")
+    return folder
+
+
+def compiled_catalog(folder: Path, texts: dict[int, str], site_url: str = "https://errdict.example/") -> Catalog:
+    """A Catalog opened on the compiled form of the given entries (which must be valid)."""
+    codes = write_entries(folder / "codes", texts)
+    loaded = load_catalog(codes)
+    assert not loaded.problems, [str(p) for p in loaded.problems]
+    data = folder / "catalog.jsonl"
+    data.write_bytes(compile_mod.render_catalog(loaded.entries, site_url))
+    return Catalog(data)

@@ -1,204 +1,213 @@
-"""`python -m generator upstream`: the report, bad input, and stubs that hold only facts."""
+"""`python -m generator upstream`: the three forms upstream publishes, the report, reference entries."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
 import pytest
-import yaml
 
-from entries import entry_text
+from entries import entry_text, reference_text
 from generator import catalog as catalog_mod
 from generator.__main__ import main as generator_main
-from generator.upstream import (UpstreamCode, UpstreamError, parse_upstream, stub_yaml, upstream_command,
-                                yaml_quoted)
+from generator.upstream import UpstreamCode, UpstreamError, parse_json, parse_markdown, parse_tsv, product_area, \
+    read_upstream
+from generator.yamlsource import parse_entry_text
 
-FIXTURE = Path(__file__).parent / "fixtures" / "upstream-sample.json"
-
-
-def write_codes(folder: Path) -> Path:
-    """A small errdict catalog matched against the fixture:
-
-    30001 same facts; 30002 errdict 'account' (cross-cutting) vs upstream SMS; 30003 differs in
-    title, level and product; 32001 same title but for spacing, errdict 'voice' vs upstream SIP;
-    11200 upstream gives no product; 21999 only in errdict; 30500 a broken file upstream lists.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    codes = [30001, 30002, 30003, 32001, 11200, 21999]
-    specs = {
-        30001: {"title: Test title for 30001": "title: Queue overflow"},
-        30002: {"title: Test title for 30002": "title: Account suspended", "product: messaging": "product: account"},
-        30003: {},
-        32001: {"title: Test title for 32001": 'title: "Trunk: Bad gateway"', "product: messaging": "product: voice"},
-        11200: {"title: Test title for 11200": "title: HTTP retrieval failure", "product: messaging": "product: webhooks"},
-        21999: {},
-    }
-    for i, code in enumerate(codes):
-        related = codes[(i + 1) % len(codes)]
-        (folder / f"{code}.yaml").write_text(entry_text(code, related, **specs[code]), "utf-8")
-    (folder / "30500.yaml").write_text("code: 30500\ntitle: [unfinished\n", "utf-8")
-    return folder
+FIXTURES = Path(__file__).parent / "fixtures"
+PAGE = FIXTURES / "upstream-page.md"
+JSON_FILE = FIXTURES / "upstream-sample.json"
+TSV = FIXTURES / "upstream-sample.tsv"
+REFERENCE_LIST = Path(__file__).parent / "data" / "upstream-codes.tsv"
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = generator_main(["upstream", *args])
+    status = generator_main(["upstream", *args])
     captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return status, captured.out, captured.err
 
+
+# --- reading the three forms ---------------------------------------------------------------------------
+
+def test_the_dictionary_page_gives_level_products_and_title_with_markdown_undone():
+    codes = {item.code: item for item in parse_markdown(PAGE.read_text("utf-8"), "page.md")}
+    assert sorted(codes) == [11200, 11751, 13521, 21610, 21999, 22001]
+    assert codes[11751] == UpstreamCode(11751, "Media Message - Media exceeds messaging provider size limit", "error",
+                                        ("Branded Comms", "Whatsapp"))
+    assert codes[13521].title == "`<Say>` element character limits exceeded"  # entities and \` undone
+    assert codes[13521].level == "warning"
+    assert codes[21999].title == "Field _name_ must be set | with a pipe" and codes[21999].upstream_products == ()
+    assert codes[22001].title == "A title with odd spacing"
+
+
+def test_the_three_forms_agree_on_the_same_code():
+    page = {item.code: item for item in read_upstream(PAGE.read_text("utf-8"), "page")}
+    tsv = {item.code: item for item in read_upstream(TSV.read_text("utf-8"), "tsv")}
+    listed = {item.code: item for item in read_upstream(JSON_FILE.read_text("utf-8"), "json")}
+    assert (page[21610].title, page[21610].level, page[21610].upstream_products) == \
+        (tsv[21610].title, tsv[21610].level, tsv[21610].upstream_products)
+    assert listed[11200].title == page[11200].title == "HTTP retrieval failure"
+    assert tsv[30882].lc_tier == "core" and tsv[30882].listed_since == "2023-05"
+
+
+@pytest.mark.parametrize("item, area", [
+    (UpstreamCode(1, "x", "error", ("Lookup",), suggested_product="phone-numbers"), "lookup"),
+    (UpstreamCode(1, "x", "error", ("Verify",)), "verify"),
+    (UpstreamCode(1, "x", "error", ("Branded Comms",), suggested_product="a2p-10dlc"), "a2p-10dlc"),
+    (UpstreamCode(1, "Toll Free verification rejection - Spam", "error", ("Branded Comms",)), "toll-free"),
+    (UpstreamCode(1, "Campaign vetting rejection - Spam", "error", ("Branded Comms",)), "a2p-10dlc"),
+    (UpstreamCode(1, "WhatsApp sender blocked", "error", ("Branded Comms",)), "whatsapp"),
+    (UpstreamCode(1, "Queue overflow", "error", ("Branded Comms",)), "messaging"),
+    (UpstreamCode(1, "x", "error", ("Programmable Chat",)), "other"),
+    (UpstreamCode(1, "x", "error", ()), "other"),
+    (UpstreamCode(1, "x", "error", ("Programmable Video", "Programmable Voice")), "voice"),
+])
+def test_upstream_products_map_onto_errdict_product_areas(item, area):
+    assert product_area(item) == area
+
+
+@pytest.mark.parametrize("text, message", [
+    ("{}", "must be a JSON list of codes"),
+    ("[1", "not valid JSON"),
+    ('[{"message": "x"}]', "item 0: the code must be a whole number"),
+    ('[{"code": 12, "message": "x"}]', "item 0: 12 is not a code"),
+    ('[{"code": 21610, "message": "a"}, {"code": 21610, "message": "b"}]', "code 21610 is listed twice"),
+    ('[{"code": 21610, "message": 5}]', "'message' must be a string or null"),
+    ('[{"code": 21610, "message": ""}]', "code 21610 has no title"),
+    ("[" * 100_000, "nested too deeply"),
+])
+def test_bad_json_names_the_item(text, message):
+    with pytest.raises(UpstreamError, match=message):
+        parse_json(text, "up.json")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("code\ttitle\n1\tx\n", "line 1: the columns must be"),
+    ("\t".join(("code", "level", "upstream_products", "title", "listed_since", "lc_tier", "suggested_product"))
+     + "\n21610\terror\tx\n", "line 2: 3 columns"),
+    ("\t".join(("code", "level", "upstream_products", "title", "listed_since", "lc_tier", "suggested_product"))
+     + "\n21610\terror\t\tT\t2023-05\tsometimes\t\n", "line 2: lc_tier 'sometimes' is not one of"),
+    ("\t".join(("code", "level", "upstream_products", "title", "listed_since", "lc_tier", "suggested_product"))
+     + "\nabc\terror\t\tT\t\t\t\n", "line 2: the code must be a whole number"),
+])
+def test_bad_tsv_names_the_line(text, message):
+    with pytest.raises(UpstreamError, match=message):
+        parse_tsv(text, "up.tsv")
+
+
+@pytest.mark.parametrize("row, message", [
+    ("| [21610](www.twilio.com/docs/api/errors/21611) | ERROR <br/> T |", "leads to"),
+    ("| [21610](www.twilio.com/docs/api/errors/21610) | ERROR T |", "no <br/>"),
+    ("| 21610 | ERROR <br/> T |", "not a row of the form"),
+    ("| [2161x](www.twilio.com/docs/api/errors/2161x) | ERROR <br/> T |", "the code must be a whole number"),
+])
+def test_bad_page_rows_name_the_line(row, message):
+    text = "| Code | Description |\n| --- | --- |\n" + row + "\n"
+    with pytest.raises(UpstreamError, match=f"page.md: line 3: .*{message}"):
+        parse_markdown(text, "page.md")
+
+
+def test_a_text_in_no_known_form_is_refused():
+    with pytest.raises(UpstreamError, match="neither the upstream dictionary page"):
+        read_upstream("hello", "x.txt")
+
+
+# --- comparing and writing ------------------------------------------------------------------------------
 
 @pytest.fixture
 def codes(tmp_path: Path) -> Path:
-    return write_codes(tmp_path / "codes")
-
-
-def test_json_report_lists_missing_by_product_differences_and_codes_upstream_lacks(codes, capsys):
-    status, out, err = run(capsys, str(FIXTURE), "--codes", str(codes), "--json")
-    assert status == 0, err
-    report = json.loads(out)
-    assert report["upstream_codes"] == 12
-    assert report["errdict_codes"] == 7  # six entries and the broken 30500 file
-    missing = {group: [item["code"] for item in items] for group, items in report["missing"].items()}
-    assert missing == {"messaging": [30999, 61000], "phone-numbers": [21450], "voice": [13999],
-                       "(no product)": [60999], "unmapped: Programmable Chat": [52000]}
-    assert report["missing_count"] == 6
-    diffs = {(d["code"], d["field"]): (d["errdict"], d["upstream"]) for d in report["differences"]}
-    assert diffs == {
-        (30003, "title"): ("Test title for 30003", "Unreachable destination handset"),
-        (30003, "level"): ("error", "warning"),
-        (30003, "product"): ("messaging", "voice"),
+    """A small catalog against the page fixture: 21610 full, same facts; 11200 full, changed level;
+    13521 a reference entry whose title changed upstream; 30001 only in errdict; 22001 broken."""
+    folder = tmp_path / "codes"
+    folder.mkdir()
+    texts = {
+        21610: entry_text(21610, related=11200, **{"title: Test title for 21610": "title: Attempt to send to unsubscribed recipient"}),
+        11200: entry_text(11200, related=21610, **{"title: Test title for 11200": "title: HTTP retrieval failure",
+                                                    "level: error": "level: warning",
+                                                    'upstream_products: ["Branded Comms"]':
+                                                        'upstream_products: ["Programmable Voice", "Branded Comms"]'}),
+        13521: reference_text(13521, **{'title: "Reference title for 13521"': 'title: "Say limit"',
+                                        'upstream_products: ["Programmable Voice"]':
+                                            'upstream_products: ["Programmable Voice"]'}),
+        30001: entry_text(30001, related=21610),
     }
-    assert report["not_upstream"] == [21999]
-    assert report["compared_by_file_name_only"] == [30500]
-    assert report["unmapped_products"] == {"Programmable Chat": 1}
-    assert report["unknown_levels"] == {"NOTICE": 1}
-    assert report["stubs_written"] == [] and report["stubs_skipped"] == []
+    for code, text in texts.items():
+        (folder / f"{code}.yaml").write_text(text, "utf-8")
+    (folder / "22001.yaml").write_text("code: 22001\ntitle: [unfinished\n", "utf-8")
+    return folder
 
 
-def test_report_writes_nothing_without_stubs(codes, capsys):
-    before = sorted(p.name for p in codes.iterdir())
-    status, out, _ = run(capsys, str(FIXTURE), "--codes", str(codes))
-    assert status == 0
-    assert sorted(p.name for p in codes.iterdir()) == before
-    assert "Codes upstream that errdict lacks: 6" in out
-    assert "  messaging: 2" in out and "    30999  Carrier said: \"no\" # twice \\ again" in out
-    assert "  unmapped: Programmable Chat: 1" in out and "    52000" in out
-    assert "Codes whose title, level or product differs: 1" in out
-    assert "30003 level: errdict 'error', upstream 'warning'" in out
-    assert "Codes errdict has that upstream does not list: 1\n    21999" in out
-
-
-def test_stubs_hold_only_facts_and_the_validator_reports_them_incomplete(codes, capsys):
-    status, out, err = run(capsys, str(FIXTURE), "--codes", str(codes), "--stubs", "--json")
+def test_report_lists_new_codes_changed_facts_and_codes_upstream_lacks(codes, capsys):
+    status, out, err = run(capsys, str(PAGE), "--codes", str(codes), "--json")
     assert status == 0, err
     report = json.loads(out)
-    written = sorted(Path(p).name for p in report["stubs_written"])
-    assert written == ["13999.yaml", "21450.yaml", "30999.yaml"]
-    skipped = {s["code"]: s["reason"] for s in report["stubs_skipped"]}
-    assert skipped == {61000: "upstream gives no level", 60999: "upstream gives no product",
-                       52000: "upstream product 'Programmable Chat' has no errdict product"}
-    stub = (codes / "30999.yaml").read_text("utf-8")
-    assert stub.startswith("# yaml-language-server: $schema=../generator/entry.schema.json\n")
-    data = yaml.safe_load(stub)
-    assert data == {"code": 30999, "title": 'Carrier said: "no" # twice \\ again', "level": "error",
-                    "product": "messaging", "status": "active", "stub": True}
-    assert "Fixture prose" not in stub  # upstream prose never reaches an entry
-    assert yaml.safe_load((codes / "13999.yaml").read_text("utf-8"))["title"] == "Dial: Invalid 'timeout' value"
-    assert yaml.safe_load((codes / "13999.yaml").read_text("utf-8"))["level"] == "warning"
-    loaded = catalog_mod.load_catalog(codes)
-    stub_problems = sorted(p.file.rsplit("/", 1)[-1] for p in loaded.problems if "incomplete" in p.message)
-    assert stub_problems == written
-    for problem in loaded.problems:
-        if problem.file.endswith(tuple(written)):
-            assert problem.field == "stub" and "write summary, description" in problem.message
-    assert not list(codes.glob(".*.tmp"))  # atomic writes leave no temporary files
+    assert report["upstream_codes"] == 6 and report["errdict_codes"] == 5 and report["differs"] is True
+    assert [item["code"] for item in report["new"]] == [11751, 21999]
+    changed = {item["code"]: item["changes"] for item in report["changed"]}
+    assert changed[11200] == {"level": {"errdict": "warning", "upstream": "error"}}
+    assert changed[13521]["title"] == {"errdict": "Say limit", "upstream": "`<Say>` element character limits exceeded"}
+    assert 21610 not in changed
+    assert report["not_upstream"] == [30001]
+    assert report["compared_by_file_name_only"] == [22001]
+    assert report["written"] == [] and report["refreshed"] == []
+    assert sorted(path.name for path in codes.iterdir()) == ["11200.yaml", "13521.yaml", "21610.yaml",
+                                                             "22001.yaml", "30001.yaml"]
 
 
-def test_stubs_never_overwrite_an_existing_file(codes, capsys):
-    original = "code: 30999\n# a person's work in progress\n"
-    (codes / "30999.yaml").write_text(original, "utf-8")
-    broken = (codes / "30500.yaml").read_text("utf-8")
-    status, out, _ = run(capsys, str(FIXTURE), "--codes", str(codes), "--stubs", "--json")
+def test_text_report_reads_for_a_person(codes, capsys):
+    status, out, _ = run(capsys, str(PAGE), "--codes", str(codes))
     assert status == 0
-    assert (codes / "30999.yaml").read_text("utf-8") == original
-    assert (codes / "30500.yaml").read_text("utf-8") == broken
-    assert 30999 not in {item["code"] for items in json.loads(out)["missing"].values() for item in items}
+    assert "New codes (upstream lists them, errdict has no entry): 2" in out
+    assert "11751  Media Message - Media exceeds messaging provider size limit" in out
+    assert "11200 (full) level: 'warning' -> 'error'" in out
+    assert "Codes errdict has that upstream does not list: 1\n    30001" in out
 
 
-def test_second_stub_run_writes_nothing_new(codes, capsys):
-    run(capsys, str(FIXTURE), "--codes", str(codes), "--stubs")
-    first = {p.name: p.read_bytes() for p in codes.iterdir()}
-    status, out, _ = run(capsys, str(FIXTURE), "--codes", str(codes), "--stubs", "--json")
-    assert status == 0 and json.loads(out)["stubs_written"] == []
-    assert {p.name: p.read_bytes() for p in codes.iterdir()} == first
+def test_stubs_are_reference_entries_of_facts_only_that_the_validator_accepts(codes, capsys):
+    status, out, _ = run(capsys, str(JSON_FILE), "--codes", str(codes), "--stubs", "--json")
+    assert status == 0
+    report = json.loads(out)
+    written = sorted(Path(path).name for path in report["written"])
+    assert "30999.yaml" in written and "30001.yaml" not in written  # never over an existing file
+    text = (codes / "30999.yaml").read_text("utf-8")
+    assert "Fixture prose" not in text  # upstream prose never reaches an entry
+    data = parse_entry_text("30999.yaml", text.encode()).data
+    assert data == {"code": 30999, "kind": "reference", "title": 'Carrier said: "no" # twice \\ again',
+                    "level": "error", "product": "messaging", "upstream_products": ["Programmable Messaging"],
+                    "status": "active"}
+    loaded = catalog_mod.load_catalog(codes)
+    assert not [p for p in loaded.problems if p.file.endswith(tuple(written))], loaded.problems
+    again = json.loads(run(capsys, str(JSON_FILE), "--codes", str(codes), "--stubs", "--json")[1])
+    assert again["written"] == []
 
 
-@pytest.mark.parametrize("content, message", [
-    ("not json at all", "not valid JSON: Expecting value (line 1, column 1)"),
-    ('{"code": 30001}', "must be a JSON list of codes, found an object"),
-    ('[{"code": 30001, "message": "A"}, "30002"]', "item 1: must be an object, found a string"),
-    ('[{"message": "no code"}]', "item 0: has no 'code'"),
-    ('[{"code": "30001"}]', "item 0: 'code' must be an integer, found a string \"30001\""),
-    ('[{"code": 30001.0}]', "item 0: 'code' must be an integer, found a number 30001.0"),
-    ('[{"code": true}]', "item 0: 'code' must be an integer, found a boolean true"),
-    ('[{"code": 12}]', "item 0: 'code' 12 is not a code"),
-    ('[{"code": 30001, "message": 5}]', "item 0 (code 30001): 'message' must be a string or null, found an integer"),
-    ('[{"code": 30001, "product": ["SMS"]}]', "item 0 (code 30001): 'product' must be a string or null, found a list"),
-    ('[{"code": 30001}, {"code": 30001}]', "item 1 (code 30001): code 30001 is listed twice (first at item 0)"),
+def test_refresh_updates_reference_entries_and_keeps_the_former_title(codes, capsys):
+    status, out, _ = run(capsys, str(PAGE), "--codes", str(codes), "--refresh", "--json")
+    assert status == 0
+    report = json.loads(out)
+    assert [Path(path).name for path in report["refreshed"]] == ["13521.yaml"]
+    assert {item["code"] for item in report["skipped"]} == {11200}  # a full entry is left to a person
+    data = parse_entry_text("13521.yaml", (codes / "13521.yaml").read_bytes()).data
+    assert data["title"] == "`<Say>` element character limits exceeded"
+    assert data["former_titles"] == [{"title": "Say limit"}]
+    assert data["lc_tier"] == "ext" and data["listed_since"] == "2025-02"  # facts the page does not give stay
+    assert "level: warning" in (codes / "11200.yaml").read_text("utf-8")
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda tmp: tmp / "missing.json", "no such file"),
+    (lambda tmp: tmp, "is a folder"),
+    (lambda tmp: (tmp / "latin1.json").write_bytes(b"[\xff]") and tmp / "latin1.json", "not UTF-8"),
 ])
-def test_bad_upstream_file_is_a_clear_error_naming_file_and_item(tmp_path, codes, capsys, content, message):
-    bad = tmp_path / "upstream.json"
-    bad.write_text(content, "utf-8")
-    before = sorted(p.name for p in codes.iterdir())
-    status, out, err = run(capsys, str(bad), "--codes", str(codes), "--stubs")
-    assert status == 2
-    assert out == ""
-    assert f"{bad}: " in err and message in err
-    assert sorted(p.name for p in codes.iterdir()) == before  # nothing written
+def test_unusable_input_exits_2_with_a_message(tmp_path, capsys, make, message):
+    source = make(tmp_path)
+    status, out, err = run(capsys, str(source), "--codes", str(tmp_path))
+    assert status == 2 and out == "" and message in err
 
 
-def test_every_bad_item_is_reported_not_just_the_first():
-    with pytest.raises(UpstreamError) as caught:
-        parse_upstream('[{"code": "1"}, {"x": 1}, {"code": 30001}]', "up.json")
-    assert str(caught.value).splitlines() == [
-        "up.json: item 0: 'code' must be an integer, found a string \"1\"",
-        "up.json: item 1: has no 'code'",
-    ]
-
-
-def test_missing_or_unreadable_inputs(tmp_path, codes, capsys):
-    status, _, err = run(capsys, str(tmp_path / "nope.json"), "--codes", str(codes))
-    assert status == 2 and "nope.json: no such file" in err
-    status, _, err = run(capsys, str(tmp_path), "--codes", str(codes))
-    assert status == 2 and "is a folder" in err
-    latin = tmp_path / "latin.json"
-    latin.write_bytes(b'[{"code": 30001, "message": "caf\xe9"}]')
-    status, _, err = run(capsys, str(latin), "--codes", str(codes))
-    assert status == 2 and "not UTF-8" in err
-    status, _, err = run(capsys, str(FIXTURE), "--codes", str(tmp_path / "no-codes"))
-    assert status == 2 and "no such folder of entries" in err
-
-
-def test_null_product_and_level_make_no_claim():
-    codes, unmapped, levels = parse_upstream(
-        '[{"code": 30001, "message": " Spaced   title ", "log_level": null, "product": null}]', "u.json")
-    assert codes == [UpstreamCode(30001, "Spaced title", None, None, None)]
-    assert unmapped == {} and levels == {}
-
-
-@pytest.mark.parametrize("title", [
-    'He said: "stop"', "key: value # not a comment", "back\\slash", "'single' quotes", "- leading dash",
-    "tab\there", "new\nline", "yes", "null", "0123", "1:20", "@at", "&anchor", "*alias", "!tag", "% percent",
-    "caf\u00e9 \u2013 \u201cquoted\u201d", "emoji \U0001F600", "control \x07 char", "C1 \x85 next line",
-    "line \u2028 separator", "{flow: map}", "[flow, seq]", "| literal", "> folded", "`backtick`",
-])
-def test_yaml_quoting_reads_back_exactly(title):
-    text = stub_yaml(UpstreamCode(30999, title, "error", "messaging", "Programmable SMS"))
-    assert yaml.safe_load(text)["title"] == title
-    assert yaml_quoted(title).startswith('"') and yaml_quoted(title).endswith('"')
-
-
-def test_upstream_command_defaults_to_the_repository_codes(monkeypatch, tmp_path, capsys):
-    target = write_codes(tmp_path / "repo-codes")
-    monkeypatch.setattr(catalog_mod, "CODES_DIR", target)
-    assert upstream_command(str(FIXTURE), stubs=False, codes_dir=None, as_json=True) == 0
-    assert json.loads(capsys.readouterr().out)["not_upstream"] == [21999]
+def test_the_real_catalog_is_up_to_date_with_the_reference_list(capsys):
+    status, out, err = run(capsys, str(REFERENCE_LIST), "--json")
+    assert status == 0, err
+    report = json.loads(out)
+    assert report["upstream_codes"] == 2809
+    assert (report["new"], report["changed"], report["not_upstream"]) == ([], [], [])
+    assert report["compared_by_file_name_only"] == []
