@@ -3,54 +3,86 @@
 A number counts only where its context makes it an error code:
 
 * an error-code key: ``ErrorCode=30007``, ``"error_code": "21614"``, ``errorCode: 30003``,
-  ``Error Code: 30007`` (form fields, JSON fields, key=value log fields);
-* an error word directly before it: ``Error 30007``, ``ERROR: 21610``, ``err 30003``, ``Error #30007``
-  (not "errors: 30007", a count; not a three-digit number, which after "error" is an HTTP status;
-  not an amount or a duration such as "error: 30007 USD");
+  ``Error Code: 30007``, ``err_code=30003`` (form fields, JSON fields, key=value log fields);
+* an error word directly before it: ``Error 30007``, ``ERROR: 21610``, ``err 30003``, ``Error #30007``,
+  ``Error-30007``;
 * a ``code`` key or the word *code* directly before it, on a line that also holds an error word
   (error, failed, undelivered, rejected, ...), outside quoted text, unless a qualifier says it is
   another kind of code (zip, postal, verification, order, status, ...);
 * an error page URL of the upstream provider's documentation: ``.../docs/errors/21610``;
 * a workflow label (an alias of the code, such as "Carrier Violation"), compared after the same
-  normalisation the catalog's alias index uses (:func:`errdict._names.normalize`).
+  normalisation the catalog's alias index uses (:func:`errdict._names.normalize`: NFKC, case
+  folded, invisible characters dropped, any run of white space one space).
 
-The value of a message-text field (``Body``, ``text``, ``lastMessageBody``, ``SpeechResult``,
-``subject``, ``comment``, ...) is blanked before any rule runs: what people type is never a code.
+Near misses never count: a code must stand alone, not be part of a longer number, a decimal, a
+date, a time, a range, a signed number or a word (``30007abc``, ``30007ms``, ``-30007``), nor an
+amount or a count (``error: 30007 USD``, ``Error 30007 items``); ``errors: 30007`` is a count, not a
+code. The word rules (``Error N``, ``code N``) never take a three-digit number (after "error" it is
+an HTTP status: ``Error 404``), nor a number another system's context claims: the word before the
+anchor names one (``MySQL error 1045``, ``socket error 10061``, ``HTTP error 5030``), or a SQLSTATE
+follows it (``ERROR 1045 (28000)``).
 
-Every pattern here runs in time linear in the text: quantifiers that could share characters are
-possessive, and each rule is tried only where its anchor word occurs.
+The value of a message-text field (``Body``, ``text``, ``lastMessageBody``, ``ButtonText``,
+``SpeechResult``, ``subject``, ``html``, ``comment``, ``notes``, ...) is blanked before any rule runs:
+what people type is never a code. A line that reports message traffic (delivered, received,
+inbound, replied, ...) and names no error outside its quotes quotes the message: what its quotes
+hold is not counted either.
+
+A number the catalog does not hold (reported only with ``include_unknown``) counts only in an
+upstream code context: under a key that spells out "error code" (``ErrorCode``, ``error_code``,
+``Error Code``, ``lastErrorCode``, ...) on a line that names no other system's errors (``errno``,
+``SQLSTATE``, ``MySQL``, ``ORA-``, ``HTTP/1.1``, ...), or in an upstream error page URL. Never after
+the mere word "error", never under ``err_code``/``error_number`` (OS and database error numbers).
+
+Every pattern here runs in time linear in the text: each rule is tried only where its anchor word
+occurs, every quantifier that could give characters back is possessive, and the Python loops
+around them move forward only (quotes are counted once per text, not once per anchor).
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
 from ._codes import CODE_DIGITS, is_code
+from ._names import normalize
 
-# A code: not part of a longer number, a decimal, a date, a time, a range or a word, and not an
-# amount or a duration ("30007" yes; "300.10", "2024-05-01", "12:30", "415-555", "30007abc",
-# "30007 USD", "30007ms" no).
-_UNITS = r"(?:usd|eur|gbp|cad|aud|inr|jpy|ms|msec|secs?|seconds?|minutes?|hours?|bytes?|kb|mb|gb|%|percent|" \
-         r"cents?|dollars?|credits?|items?|rows?|records?|times)"
-_NUM = (r"(" + CODE_DIGITS + r")(?![0-9]|[.,:/\-][0-9]|[A-Za-z_])(?![ \t]*+" + _UNITS + r"(?![A-Za-z]))")
+# --- the number ------------------------------------------------------------------------------------
+# What may follow a number that makes it an amount, a duration, a size or a count, not a code.
+_UNITS = (r"(?:usd|eur|gbp|cad|aud|inr|jpy|chf|mxn|brl|dollars?+|cents?+|euros?+|credits?+|ms|msecs?+|"
+          r"millis(?:econds?+)?+|secs?+|seconds?+|mins?+|minutes?+|hrs?+|hours?+|days?+|bytes?+|kb|"
+          r"kib|mb|mib|gb|gib|percent|pct|items|rows|records|times|users|contacts|attempts|retries|"
+          r"requests|segments|points|units|pieces|pcs|entries)")
+# A code: 3 to 6 digits, not part of a longer number, a decimal, a date, a time, a range or a word,
+# and not an amount ("30007" yes; "300.10", "2024-05-01", "12:30", "415-555", "30007abc",
+# "30007 USD", "30007 (USD)", "30007 €", "30007ms" no). Group 1: the digits.
+_NUM = (r"(" + CODE_DIGITS + r"+)(?![0-9]|[.,:/\-][0-9]|[A-Za-z_])"
+        r"(?![ \t]*+\(?+" + _UNITS + r"(?![A-Za-z0-9]))(?![ \t]*+[%$\u20ac\u00a3\u00a5\u20b9\u00a2])")
 _FLAGS = re.ASCII | re.IGNORECASE
+# A quote, possibly escaped (a JSON document logged inside a JSON string: \"error_code\": \"30007\").
+_Q = r"(?:\\?+[\"'])?+"
 
 # An error-code key: ErrorCode=30007, "error_code": "21614", Error Code: 30007, err_code=30003.
-_KEY_AT = re.compile(r"(?:error[ _.\-]?+code|err[_\-]?+code|error[_\-]?+num(?:ber)?+)[\"']?+"
-                     r"[ \t]*+(?:(?:[:=#]|\bis\b)[ \t]*+)?+[\"']?+[ \t]*+" + _NUM, _FLAGS)
-# An error word directly before the number: Error 30007, ERROR: 21610, err 30003, Error #30007.
-_WORD_AT = re.compile(r"(?<![A-Za-z0-9])err(?:or)?+(?![A-Za-z0-9])[ \t]*+(?:[:#=\-][ \t]*+)?+" + _NUM, _FLAGS)
+# Group "explicit": the key spells out "error code", the name the upstream provider uses.
+_KEY_AT = re.compile(r"(?:(?P<explicit>error[ _.\-]?+code)|err[_\-]?+code|error[_\-]?+num(?:ber)?+)" + _Q +
+                     r"[ \t]*+(?:(?:[:=#]|\bis\b)[ \t]*+)?+" + _Q + r"[ \t]*+" + _NUM, _FLAGS)
+# An error word directly before the number: Error 30007, ERROR: 21610, err 30003, Error #30007,
+# Error-30007, Error - 30007 (but not "Error -30007", a negative number).
+_WORD_AT = re.compile(r"(?<![A-Za-z0-9])err(?:or)?+(?![A-Za-z0-9])[ \t]*+"
+                      r"(?:[:=][ \t]*+|-[ \t]++|(?<![ \t])-)?+(?:\#[ \t]*+)?+" + _NUM, _FLAGS)
 # "code" (a key or the word) directly before the number; counts only on a line with an error word.
-_CODE_AT = re.compile(r"(?<![A-Za-z0-9_\-])code[\"']?+[ \t]*+(?:(?:[:=#]|\bis\b)[ \t]*+)?+[\"']?+[ \t]*+" + _NUM,
-                      _FLAGS)
+_CODE_AT = re.compile(r"(?<![A-Za-z0-9_\-])code" + _Q + r"[ \t]*+(?:(?:[:=#]|\bis\b)[ \t]*+)?+" + _Q +
+                      r"[ \t]*+" + _NUM, _FLAGS)
 # An error page URL of the upstream documentation: .../docs/errors/21610, .../docs/api/errors/21610.
 _URL_AT = re.compile(r"/docs/(?:api/)?+errors/" + _NUM, _FLAGS)
+# A SQLSTATE right after the number: MySQL's "ERROR 1045 (28000): Access denied".
+_SQLSTATE_AFTER = re.compile(r"[ \t]*+\([0-9A-Z]{5}\)", re.ASCII)
 # Error words that make "code 30007" an error code, each tried where its start occurs in the line.
 _ERROR_WORD_STARTS = ("err", "fail", "undeliver", "reject", "exception", "more_info", "warn", "invalid",
                       "blocked", "denied")
-_ERROR_WORD = re.compile(r"(?<![a-z])(?:errors?|err|fail(?:ed|ure|ures|s)?|undelivered|undeliverable|"
-                         r"rejected|exception|more_info|warn(?:ing)?|invalid|blocked|denied)(?![a-z])")
+_ERROR_WORD = re.compile(r"(?<![a-z])(?:errors?+|err|fail(?:ed|ure|ures|s)?+|undelivered|undeliverable|"
+                         r"rejected|exception|more_info|warn(?:ing)?+|invalid|blocked|denied)(?![a-z])")
 # Words that make a following "code" some other kind of code.
 OTHER_CODES = frozenset(
     "zip postal post area country dial verification verify otp one-time onetime passcode pin promo "
@@ -58,54 +90,100 @@ OTHER_CODES = frozenset(
     "reference ref booking reservation invite invitation referral product item sku login security "
     "2fa mfa short status http response exit return sip reason qr bar barcode source "
     "activation redeem redemption".split())
-
-# --- object keys ---------------------------------------------------------------------------------
+# Words that make a following "error" (or "code") another system's: an OS, a database, a protocol.
+FOREIGN_SYSTEMS = frozenset(
+    "mysql mariadb sql sqlite sqlite3 postgres postgresql pg psql pgsql ora oracle db database db2 mssql odbc "
+    "jdbc mongo mongodb redis os system sys socket sockets winsock win win32 windows winhttp wininet http https "
+    "curl ssl tls smtp imap pop3 ldap dns ftp ssh kernel exit npm git errno posix".split())
+# A line that names another system's error numbers: no number on it is an unknown upstream code.
+_FOREIGN_LINE = re.compile(r"sqlstate|errno|winerror|wsae[a-z]|mysql|mariadb|postgres|psql|sqlite|oracle|"
+                           r"(?<![a-z])ora-[0-9]|odbc|jdbc|mssql|http/[0-9]|econn[a-z]|etimedout|enoent|eacces")
+# Words of a line that reports message traffic, whose quotes then hold the message's text.
+_TRAFFIC_WORD = re.compile(r"(?<![a-z])(?:deliver(?:ed|y)|receiv(?:ed|e)|inbound|incoming|sent|repl(?:y|ied)|"
+                           r"says|said|wrote|texted|quoted)(?![a-z])")
+# --- object keys -----------------------------------------------------------------------------------
 _KEY_CHARS = re.compile(r"[^0-9a-z]+")
 # Keys whose value is an error code (compared by their letters and digits only).
 CODE_KEYS = frozenset({"errorcode", "errcode", "errorcodes", "errornumber", "errornum", "error", "err",
-                       "smserrorcode", "lasterrorcode", "twilioerrorcode", "deliveryerrorcode"})
-# Of those, the ones that name an upstream error code explicitly (a bare "error": 404 is as likely an
-# HTTP status): only these report a code the catalog lacks.
-EXPLICIT_CODE_KEYS = CODE_KEYS - {"error", "err"}
-# Message text: what people write (bodies, subjects, notes, speech, button labels).
-_BODY_KEYS = frozenset({"body", "text", "content", "html", "subject", "comment", "comments", "note", "notes",
-                        "caption", "transcript", "transcription", "speechresult", "unstablespeechresult",
-                        "buttontext", "digits", "snippet", "preview", "sms", "msg"})
-_BODY_SUFFIXES = ("body", "text", "content", "html", "subject", "comment", "comments", "note", "notes", "caption",
-                  "transcript", "transcription", "speechresult", "snippet", "preview")
-MESSAGE_KEYS = frozenset({"message"})  # a body unless it sits in an error object
+                       "smserrorcode", "lasterrorcode", "twilioerrorcode", "deliveryerrorcode", "errorcodeid"})
+# Of those, the ones that spell out the upstream provider's "error code": only these report a code
+# the catalog lacks. A bare "error": 404 is an HTTP status; err_code, error_number and errno are as
+# often an OS's or a database's numbers.
+EXPLICIT_CODE_KEYS = frozenset({"errorcode", "errorcodes", "smserrorcode", "lasterrorcode", "twilioerrorcode",
+                                "deliveryerrorcode"})
+# Keys whose three-digit value is an HTTP status, never a code ("error": 404, {"code": 403} of an
+# error object); a code of four digits or more under them counts.
+GENERIC_CODE_KEYS = frozenset({"error", "err", "code"})
+# Message text: what people write (bodies, subjects, notes, speech, button labels, replies).
+_BODY_KEYS = frozenset({
+    "body", "text", "content", "html", "subject", "comment", "comments", "note", "notes", "caption",
+    "transcript", "transcription", "speechresult", "unstablespeechresult", "buttontext", "buttonpayload",
+    "digits", "snippet", "preview", "reply", "replies", "question", "answer", "utterance", "listtitle",
+    "listdescription", "messagebody", "smsbody", "msgbody", "mediabody", "bodytext", "messagetext", "smstext",
+    "messagecontent", "smscontent", "lastmessagebody", "lastmessage", "plaintext", "htmlbody", "textbody",
+    "emailbody", "emailsubject", "altbody", "alttext"})
+# The last word of a key that makes it message text: lastMessageBody, message_text, ButtonText, SMSBody.
+_BODY_LAST_WORDS = frozenset({"body", "text", "content", "html", "subject", "comment", "comments", "note", "notes",
+                              "caption", "transcript", "transcription", "snippet", "preview", "reply"})
+MESSAGE_KEYS = frozenset({"message", "msg", "sms"})  # message text unless they sit in an error object
 # An object is an error object (its "code" is an error code, its "message" an error message) when it
-# sits below an error key, holds one of these keys, or has a "status" that says it failed.
+# sits below an error key, holds one of these keys, has a "status" that says it failed, or is a log
+# record whose level is an error or a warning.
 ERROR_MARKERS = frozenset({"moreinfo", "errormessage", "errortype", "errorcode", "errcode", "errors", "error",
                            "exception"})
 FAILED_STATUSES = frozenset({"failed", "undelivered", "error", "rejected", "canceled", "busy", "no-answer"})
+LEVEL_KEYS = frozenset({"level", "loglevel", "severity", "levelname"})
+ERROR_LEVELS = frozenset({"error", "err", "warn", "warning", "fatal", "critical", "crit", "alert", "emerg",
+                          "emergency", "severe"})
 ERROR_PARENTS = frozenset({"error", "errors", "err", "lasterror", "errorinfo", "errordetails", "exception",
                            "failure", "failures", "problem", "problems", "fault"})
 LEADING_NUMBER = re.compile(r"[ \t]*+[\"']?+[ \t]*+" + _NUM, _FLAGS)
 
 _KEY_CACHE: dict[str, str] = {}
+_BODY_CACHE: dict[str, bool] = {}
+_CACHE_SIZE = 4096  # bounded: keys repeat, values do not
+_WORDS_OF_KEY = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 
 def norm_key(key: object) -> str:
-    """A key compared by its letters and digits only: ErrorCode, error_code, error-code -> errorcode."""
-    if isinstance(key, str):
-        found = _KEY_CACHE.get(key)
-        if found is None:
-            found = _KEY_CHARS.sub("", key.casefold())
-            if len(_KEY_CACHE) < 4096:  # bounded: keys repeat, values do not
-                _KEY_CACHE[key] = found
-        return found
-    return _KEY_CHARS.sub("", str(key).casefold()) if isinstance(key, int) else ""
+    """A key compared by its letters and digits only: ErrorCode, error_code, error-code -> errorcode.
+    A key that is not a string (an int, a tuple) names nothing: ""."""
+    if not isinstance(key, str):
+        return ""
+    found = _KEY_CACHE.get(key)
+    if found is None:
+        found = _KEY_CHARS.sub("", key.casefold())
+        if len(_KEY_CACHE) < _CACHE_SIZE and len(key) <= 64:
+            _KEY_CACHE[key] = found
+    return found
 
 
-def is_body_key(key: str) -> bool:
-    """Whether a (normalised) key holds message text: body, Body, lastMessageBody, ButtonText, ..."""
-    if key in _BODY_KEYS:
+def is_body_key(key: object) -> bool:
+    """Whether a key (as written) holds message text: body, Body, lastMessageBody, ButtonText,
+    SpeechResult, message_text, ... (not "context", "ErrorText" or "textColor")."""
+    if not isinstance(key, str):
+        return False
+    found = _BODY_CACHE.get(key)
+    if found is None:
+        found = _is_body_key(key)
+        if len(_BODY_CACHE) < _CACHE_SIZE and len(key) <= 64:
+            _BODY_CACHE[key] = found
+    return found
+
+
+def _is_body_key(key: str) -> bool:
+    if len(key) > 64:
+        return False
+    normal = norm_key(key)
+    if normal in _BODY_KEYS:
         return True
-    return key.endswith(_BODY_SUFFIXES) and "err" not in key and "code" not in key
+    if "err" in normal or "code" in normal:
+        return False
+    words = _WORDS_OF_KEY.findall(key)
+    return len(words) > 1 and words[-1].lower() in _BODY_LAST_WORDS
 
 
-# --- text -------------------------------------------------------------------------------------
+# --- text ------------------------------------------------------------------------------------------
 def lower(text: str) -> str:
     """The text in lower case character for character, so that its offsets are the text's."""
     low = text.lower()
@@ -135,62 +213,105 @@ def has_error_word(low: str) -> bool:
 
 
 def _word_before(low: str, end: int) -> str:
-    """The word just before position end, skipping separators: "zip_code" -> "zip"."""
-    head = low[max(0, end - 40):end].rstrip(" \t_-\"'")
+    """The word just before position end, skipping separators: "zip_code" -> "zip", "MySQL: error" -> "mysql"."""
+    head = low[max(0, end - 40):end].rstrip(" \t_-\"':[](){}/\\|.,")
     start = len(head)
     while start and head[start - 1].isascii() and head[start - 1].isalnum():
         start -= 1
     return head[start:]
 
 
-def _inside_quotes(text: str, at: int) -> bool:
-    """Whether position at lies inside a double-quoted stretch of the line (quoted text)."""
-    count, i = 0, text.find('"', 0, at)
-    while i >= 0:
-        if i == 0 or text[i - 1] != "\\":
-            count += 1
-        i = text.find('"', i + 1, at)
-    return count % 2 == 1
-
-
-# Message bodies in a text line: key=value, key: value, "key": "value"; the key found by its last
-# word, its value running to the closing quote or, unquoted, to the next '&' or the end of the line.
-_BODY_WORDS = ("body", "text", "content", "html", "subject", "comment", "note", "caption", "transcript",
-               "speechresult")
-_BODY_VALUE = re.compile(r"[\"']?+[ \t]*+[:=][ \t]*+(?:\"(?:[^\"\\\n]|\\.)*+\"?+|'(?:[^'\\\n]|\\.)*+'?+|[^&\r\n]*+)")
-_KEY_CHAR = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
+# Message-text keys in a text line: key=value, key: value, "key": "value"; the key found by a word it
+# holds, its value running to the closing quote or, unquoted, to the next '&' or the end of the line.
+_BODY_WORD = re.compile(r"body|text|content|html|subject|comment|note|caption|transcript|speechresult|digits|"
+                        r"snippet|preview|repl|question|answer|utterance|buttonpayload|listtitle|listdescription")
+_BODY_VALUE = re.compile(r"(?:\\?+[\"'])?+[ \t]*+[:=][ \t]*+(?:\"(?:[^\"\\\n]|\\.)*+\"?+|'(?:[^'\\\n]|\\.)*+'?+|"
+                         r"\\\"(?:[^\\\n]|\\[^\"\n])*+(?:\\\")?+|[^&\r\n]*+)")
+_KEY_RUN = re.compile(r"[A-Za-z0-9_\-]*+")
 
 
 def mask_bodies(line: str, low: str) -> str:
     """The line with the value of every message-text field blanked out (same length)."""
     spans = []
-    for word in _BODY_WORDS:
-        at = low.find(word)
-        while at >= 0:
-            start, end = at, at + len(word)
-            while start and low[start - 1] in _KEY_CHAR:
-                start -= 1
-            while end < len(low) and low[end] in _KEY_CHAR:
-                end += 1
-            if is_body_key(norm_key(low[start:end])):
-                value = _BODY_VALUE.match(line, end)
-                if value:
-                    spans.append((start, value.end()))
-                    end = max(end, value.end())
-            at = low.find(word, end)
+    position = 0
+    for word in _BODY_WORD.finditer(low):
+        at = word.start()
+        if at < position:
+            continue
+        # the key around the word: letters, digits, '_' and '-' (forward only, so the loop is linear)
+        start = at
+        while start > position and line[start - 1] in _KEY_CHARSET:
+            start -= 1
+        end = _KEY_RUN.match(line, word.end()).end()  # type: ignore[union-attr]
+        position = end
+        if is_body_key(line[start:end]):
+            value = _BODY_VALUE.match(line, end)
+            if value:
+                spans.append((start, value.end()))
+                position = value.end()
     if not spans:
         return line
-    spans.sort()
     parts, position = [], 0
     for start, end in spans:
-        if end <= position:
-            continue
-        start = max(start, position)
         parts.append(line[position:start])
         parts.append(" " * (end - start))
         position = end
     parts.append(line[position:])
     return "".join(parts)
+
+
+_KEY_CHARSET = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """The quoted stretches of a text, in order: "..." (a quote escaped with a backslash does not
+    close one) and '...' whose quotes are not apostrophes (not between letters). One pass forward."""
+    spans: list[tuple[int, int]] = []
+    at, length = 0, len(text)
+    while True:
+        double, single = text.find('"', at), text.find("'", at)
+        while single >= 0 and single and text[single - 1].isalnum():  # an apostrophe: don't, it's
+            single = text.find("'", single + 1)
+        if double < 0 and single < 0:
+            return spans
+        if double >= 0 and (single < 0 or double < single):
+            end = text.find('"', double + 1)
+            while end >= 0 and _escaped(text, end):
+                end = text.find('"', end + 1)
+        else:
+            double = single
+            end = text.find("'", single + 1)
+            while end >= 0 and end + 1 < length and text[end + 1].isalnum():
+                end = text.find("'", end + 1)
+        if end < 0:
+            return spans
+        spans.append((double, end + 1))
+        at = end + 1
+
+
+def _escaped(text: str, at: int) -> bool:
+    """Whether the character at `at` follows an odd number of backslashes."""
+    count = 0
+    while at > count and text[at - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
+
+
+def _quoted_message_spans(masked: str, low: str) -> list[tuple[int, int]]:
+    """The quoted stretches of a line that quote a message's text: the line reports message traffic
+    and names no error outside its quotes. Empty when the line is not such a line."""
+    spans = quoted_spans(masked)
+    if not spans:
+        return []
+    outside, position = [], 0
+    for start, end in spans:
+        outside.append(low[position:start])
+        position = end
+    outside.append(low[position:])
+    rest = " ".join(outside)
+    if _TRAFFIC_WORD.search(rest) is None or has_error_word(rest):
+        return []
+    return spans
 
 
 Hit = tuple[int, int, int, str, bool]  # start, end, code, kind, known
@@ -208,37 +329,54 @@ def _key_kind(line: str, start: int, match: re.Match[str]) -> str:
     return "log-line"
 
 
+# Words too common in logs to tell that a line may hold a label (see Rules.label_trigger).
+_COMMON_WORDS = frozenset("message messages messaging number numbers account phone sms mms the not from this "
+                          "for with and are has have does your user send sent valid status service error "
+                          "failed invalid".split())
+
+
 class Rules:
-    """The rules bound to one catalog's data: which codes it knows and its workflow labels."""
+    """The rules bound to one catalog's data: which codes it knows and its workflow labels.
+
+    ``aliases`` maps each label to its code; a label is normalised again here
+    (:func:`errdict._names.normalize`), and one with no letter in it (empty, only spaces or
+    punctuation, a bare number) is never matched, so a damaged alias index cannot make every line
+    a finding, nor make a scan raise."""
 
     def __init__(self, known: Iterable[int], aliases: Mapping[str, int]) -> None:
         self.known = frozenset(known)
-        labels = sorted((label for label in aliases if label.strip()), key=lambda label: (-len(label), label))
-        self.label_codes = {label: aliases[label] for label in labels}
+        label_codes: dict[str, int] = {}
+        for raw, code in aliases.items():
+            label = normalize(raw) if isinstance(raw, str) else ""
+            if any(char.isalpha() for char in label) and type(code) is int:
+                label_codes.setdefault(label, code)
+        labels = sorted(label_codes, key=lambda label: (-len(label), label))
+        self.label_codes = {label: label_codes[label] for label in labels}
         parts = []
         for label in labels:
-            words = label.split()
-            head = r"(?<![a-z0-9])" if label[:1].isalnum() else ""
-            tail = r"(?![a-z0-9])" if label[-1:].isalnum() else ""
-            parts.append(head + r"\s++".join(re.escape(word) for word in words) + tail)
-        # The longest label wins where two overlap: alternatives are tried longest first.
-        self.label_pattern = re.compile("|".join(f"({part})" for part in parts)) if parts else None
-        # A word of each label, to find the lines that may hold one (see label_trigger).
-        trigger_words = sorted({max(label.split(), key=len) for label in labels}, key=len, reverse=True)
-        self.label_trigger = re.compile("|".join(re.escape(word) for word in trigger_words)) if trigger_words else None
-        self.label_trigger_bytes = (re.compile(b"|".join(re.escape(word.encode()) for word in trigger_words))
-                                    if trigger_words else None)
+            head = r"(?<!\w)" if label[:1].isalnum() else ""
+            tail = r"(?!\w)" if label[-1:].isalnum() else ""
+            parts.append(head + r"\s++".join(re.escape(word) for word in label.split()) + tail)
+        # The longest label wins where two start at one place: alternatives are tried longest first.
+        self.label_pattern = re.compile("|".join(parts)) if parts else None
+        # One uncommon word of each label: a line holds a label only if it holds one of these.
+        triggers = sorted({_trigger_word(label) for label in labels}, key=lambda word: (-len(word), word))
+        self.label_trigger = re.compile("|".join(re.escape(word) for word in triggers)) if triggers else None
+        ascii_triggers = [word.encode() for word in triggers if word.isascii()]
+        self.label_trigger_bytes = re.compile(b"|".join(re.escape(word) for word in ascii_triggers)) \
+            if ascii_triggers else None
+        self.non_ascii_labels = any(not word.isascii() for word in triggers)
 
-    def may_hold_label(self, low: str) -> bool:
-        return self.label_trigger is not None and self.label_trigger.search(low) is not None
+    def may_hold_label(self, folded: str) -> bool:
+        return self.label_trigger is not None and self.label_trigger.search(folded) is not None
 
     # --- one text ---------------------------------------------------------------------------------
     def hits(self, text: str, include_unknown: bool, numeric: bool = True, labels: bool = True,
              strict: bool = False) -> list[Hit]:
         """Every code the rules find in one line (or one string value), in order of appearance.
 
-        ``strict`` (a piece of a JSON line too long to parse) keeps only the explicit-key rules: the
-        word rules could be reading a message body whose quotes lie outside the piece."""
+        ``strict`` (a piece of a JSON line too long to parse) keeps only the explicit-key and URL
+        rules: the word rules could be reading a message body whose quotes lie outside the piece."""
         low = lower(text)
         masked = mask_bodies(text, low)
         if masked is not text:
@@ -248,8 +386,14 @@ class Rules:
             self._numeric_hits(masked, low, include_unknown, strict, hits)
         if labels and not strict:
             self._label_hits(masked, low, hits)
+        if not hits:
+            return hits
         if len(hits) > 1:
             hits.sort()
+        if ('"' in masked or "'" in masked) and not strict:
+            quoted = _quoted_message_spans(masked, low)
+            if quoted:
+                hits = [hit for hit in hits if not _within(quoted, hit[0], hit[1])]
         return hits
 
     def _numeric_hits(self, masked: str, low: str, include_unknown: bool, strict: bool, hits: list[Hit]) -> None:
@@ -264,6 +408,7 @@ class Rules:
         anchors.sort()
         consumed = 0
         error_line: bool | None = None
+        quotes: list[tuple[int, int]] | None = None
         known = self.known
         for at in anchors:
             if at < consumed:
@@ -275,16 +420,22 @@ class Rules:
                 match = _CODE_AT.match(masked, at)
                 if match is None:
                     continue
+                consumed = match.end()
                 code = int(match.group(1))
-                if code not in known:
+                if code not in known or code < 1000:
                     continue
                 if error_line is None:
                     error_line = has_error_word(low)
-                if not error_line or _word_before(low, start) in OTHER_CODES \
-                        or _inside_quotes(masked, match.start(1)):
+                if not error_line:
+                    continue
+                before = _word_before(low, start)
+                if before in OTHER_CODES or before in FOREIGN_SYSTEMS or _SQLSTATE_AFTER.match(masked, match.end()):
+                    continue
+                if quotes is None:
+                    quotes = quoted_spans(masked)
+                if _inside(quotes, match.start(1)):
                     continue
                 hits.append((start, match.end(), code, "json-field" if start != at else "log-line", True))
-                consumed = match.end()
                 continue
             if at >= 6 and low.startswith("errors/", at):
                 url_start = low.rfind("/docs/", max(0, at - 10), at + 1)
@@ -298,61 +449,110 @@ class Rules:
                     continue
             match = _KEY_AT.match(masked, at) if _starts_word(masked, at) else None
             if match is not None:
+                consumed = match.end()
                 code = int(match.group(1))
                 is_known = code in known
-                if is_known or include_unknown:
-                    quoted = at > 0 and masked[at - 1] in "\"'"
-                    start = at - 1 if quoted else at
-                    hits.append((start, match.end(), code, "json-field" if quoted else _key_kind(masked, start, match),
-                                 is_known))
-                consumed = match.end()
+                if not is_known and not (include_unknown and match.group("explicit")):
+                    continue
+                if _word_before(low, at) in FOREIGN_SYSTEMS:
+                    continue
+                if not is_known and _FOREIGN_LINE.search(low):
+                    continue
+                quoted = at > 0 and masked[at - 1] in "\"'"
+                start = at - 1 if quoted else at
+                hits.append((start, match.end(), code, "json-field" if quoted else _key_kind(masked, start, match),
+                             is_known))
                 continue
             if strict:
                 continue
             match = _WORD_AT.match(masked, at)
             if match is not None:
+                consumed = match.end()
                 code = int(match.group(1))
                 # never unknown, never three digits: "Error 404" is HTTP, not a code
-                if code in known and code >= 1000:
+                if code in known and code >= 1000 and _word_before(low, at) not in FOREIGN_SYSTEMS \
+                        and not _SQLSTATE_AFTER.match(masked, match.end()):
                     hits.append((at, match.end(), code, "log-line", True))
-                consumed = match.end()
 
     def _label_hits(self, text: str, low: str, hits: list[Hit]) -> None:
         pattern = self.label_pattern
-        if pattern is None or not self.may_hold_label(low):
+        if pattern is None:
             return
-        if text.isascii():
-            folded, where = low, None
-        else:
-            folded, where = _fold_with_offsets(text)
+        folded, where = fold(text, low)
+        if not self.may_hold_label(folded):
+            return
+        label_codes = self.label_codes
         for match in pattern.finditer(folded):
-            label = _LABEL_SPACES.sub(" ", match.group(0))
-            code = self.label_codes.get(label)
+            label = match.group(0)
+            code = label_codes.get(label)
             if code is None:
-                continue
+                code = label_codes.get(" ".join(label.split()))
+                if code is None:
+                    continue
             start, end = match.span()
             if where is not None:
                 start, end = where[start], where[end - 1] + 1
             hits.append((start, end, code, "workflow-label", True))
 
 
-_LABEL_SPACES = re.compile(r"\s+")
+def _inside(spans: list[tuple[int, int]], at: int) -> bool:
+    """Whether position at lies inside one of the (sorted, disjoint) spans."""
+    index = bisect.bisect_right(spans, (at, 1 << 62)) - 1
+    return index >= 0 and spans[index][0] < at < spans[index][1]
+
+
+def _within(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether start..end lies strictly inside one of the (sorted) spans (inside its quotes)."""
+    index = bisect.bisect_right(spans, (start, 1 << 62)) - 1
+    if index < 0:
+        return False
+    span_start, span_end = spans[index]
+    return span_start < start and end < span_end
+
+
+def _trigger_word(label: str) -> str:
+    """The word of a label that best tells a line may hold it: its longest uncommon word."""
+    words = re.findall(r"\w+", label)
+    uncommon = [word for word in words if word not in _COMMON_WORDS and len(word) >= 3]
+    return max(uncommon or words or [label], key=lambda word: (len(word), word))
+
+
+_INVISIBLE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+                        r"\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U000e0000-\U000e0fff]")
+
+
+def fold(text: str, low: str | None = None) -> tuple[str, list[int] | None]:
+    """The text as the alias index compares names (NFKC, case folded, invisible characters dropped),
+    and, when that changed its length or its characters' places, the offset in text of each
+    character of the result (None: the offsets are the text's)."""
+    if text.isascii():
+        return (low if low is not None else text.lower()), None
+    if unicodedata.is_normalized("NFKC", text) and _INVISIBLE.search(text) is None:
+        folded = text.casefold()
+        if len(folded) == len(text) and unicodedata.is_normalized("NFKC", folded):
+            return folded, None
+    return _fold_with_offsets(text)
 
 
 def _fold_with_offsets(text: str) -> tuple[str, list[int]]:
-    """The text as the alias index compares names (NFKC, case folded, invisible characters dropped),
-    character by character, with the offset in text of each character of the result."""
+    """fold() character by character: each base character with the combining marks that follow it is
+    normalised as one, so that a decomposed letter (e + U+0301) folds as the composed one does."""
     out: list[str] = []
     where: list[int] = []
-    for i, char in enumerate(text):
-        if char.isascii():
+    i, length = 0, len(text)
+    while i < length:
+        char = text[i]
+        j = i + 1
+        if char.isascii() and (j == length or text[j].isascii()):
             folded = char.lower()
         else:
-            if unicodedata.category(char) == "Cf":
-                continue
-            folded = unicodedata.normalize("NFKC", char).casefold()
+            while j < length and unicodedata.combining(text[j]):
+                j += 1
+            piece = "".join(c for c in text[i:j] if unicodedata.category(c) != "Cf")
+            folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", piece).casefold()) if piece else ""
         out.append(folded)
         where.extend([i] * len(folded))
+        i = j
     return "".join(out), where
 
 

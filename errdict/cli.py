@@ -405,6 +405,8 @@ def _open_input(args: argparse.Namespace, stdin: BinaryIO | None) -> tuple[str, 
         raise UsageError(f"scan: {args.file}: is a folder, not a file") from None
     except OSError as exc:
         raise UsageError(f"scan: {args.file}: cannot be read: {exc.strerror or exc}") from None
+    except ValueError:  # a NUL or a character the file system cannot name (from main(), not a shell)
+        raise UsageError(f"scan: {args.file}: not a possible file name") from None
     return args.file, handle, True
 
 
@@ -479,17 +481,18 @@ def _isatty(stream: Any) -> bool:
 
 class _FindingsWriter:
     """Writes each finding as it is found, in constant memory: a line each, or with --json a JSON
-    array streamed item by item (valid however many findings there are, and when interrupted). The
-    output is flushed when the scanner waits for input (see :class:`_Input`)."""
+    array streamed item by item, one complete line per finding (valid however many findings there
+    are, and when interrupted). The output is flushed when the scanner waits for input (see
+    :class:`_Input`)."""
 
     def __init__(self, out: _Output, as_json: bool) -> None:
         self.out, self.as_json, self.count = out, as_json, 0
         if as_json:
-            out.write("[")
+            out.write("[\n")
 
     def write(self, finding: Any) -> None:
-        if self.as_json:
-            self.out.write(("," if self.count else "") + "\n  " + self.out.json(finding.to_dict(), indent=None))
+        if self.as_json:  # the comma opens the next item's line, so that every line is complete at once
+            self.out.write((", " if self.count else "  ") + self.out.json(finding.to_dict(), indent=None) + "\n")
         else:
             status = "" if finding.known else " (not in the upstream list)"
             text = f" \"{safe(finding.text)}\"" if finding.text else ""
@@ -498,7 +501,7 @@ class _FindingsWriter:
 
     def close(self) -> None:
         if self.as_json:
-            self.out.write("\n]\n" if self.count else "]\n")
+            self.out.write("]\n")
         self.out.flush()
 
 
@@ -613,7 +616,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err_out: 
     except _Exit as done:
         return EXIT_OK if done.status == 0 else EXIT_USAGE
     except UsageError as exc:
-        errors.write(f"errdict: {safe(exc)}\n{parser.format_usage().strip()}\n")
+        usage = " ".join(parser.format_usage().split())  # one line, however narrow the terminal
+        errors.write(f"errdict: {safe(exc)}\n{usage}\n")
         return EXIT_USAGE
     except CatalogDataError as exc:
         errors.write(f"errdict: the catalog errdict reads is damaged or missing: {safe(exc)}\n"

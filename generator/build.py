@@ -71,7 +71,10 @@ def _engine(name: str) -> tuple[Callable[..., Any], Callable[..., Any], type[Exc
 
 def load_valid(codes_dir: Path | None = None) -> list[dict[str, Any]]:
     """The entries of codes/, or BuildFailed with every problem the validator found."""
-    loaded = catalog_mod.load_catalog(codes_dir or catalog_mod.CODES_DIR)
+    try:
+        loaded = catalog_mod.load_catalog(codes_dir or catalog_mod.CODES_DIR)
+    except OSError as exc:
+        raise BuildFailed(str(exc)) from None
     if loaded.problems:
         count = len(loaded.problems)
         messages = "\n".join(str(problem) for problem in loaded.problems)
@@ -156,11 +159,11 @@ class TreeUpdater:
     catalog and rewrite only the tree files that changed; on an invalid entry, log the problems and
     leave the tree (and so the served site) as it was."""
 
-    def __init__(self, tree_dir: Path, codes_dir: Path, interval: float = 0.25) -> None:
-        self.tree_dir, self.codes_dir, self.interval = tree_dir, codes_dir, interval
+    def __init__(self, tree_dir: Path, codes_dir: Path, config_file: Path, interval: float = 0.25) -> None:
+        self.tree_dir, self.codes_dir, self.config_file, self.interval = tree_dir, codes_dir, config_file, interval
         here = Path(__file__).resolve().parent
         self.watched = [codes_dir, here / "templates", here / "entry.schema.json", tree.GUIDANCE_FILE, tree.DOCS_SRC,
-                        tree.MKDOCS_YML]
+                        config_file]
         self.stamps = _stamps(self.watched)
         self._stop = threading.Event()
 
@@ -172,7 +175,11 @@ class TreeUpdater:
             log.error(f"{exc}\nerrdict: still serving the last valid version until they are fixed")
             return False
         started = time.perf_counter()
-        written = tree.generate(entries, self.tree_dir)
+        try:
+            written = tree.generate(entries, self.tree_dir, self.config_file)
+        except (ValueError, OSError) as exc:
+            log.error(f"errdict: the site could not be generated: {exc}\nerrdict: still serving the last valid version")
+            return False
         if written:
             log.info(f"errdict: {len(written)} file(s) of the tree changed in {time.perf_counter() - started:.2f} s")
         return True
@@ -199,12 +206,13 @@ def _watching(updater: TreeUpdater) -> Iterator[None]:
         thread.join(timeout=5)
 
 
-def serve_site(dev_addr: str, *, codes_dir: Path | None = None, tree_dir: Path | None = None) -> None:
+def serve_site(dev_addr: str, *, codes_dir: Path | None = None, tree_dir: Path | None = None,
+               config_file: Path | None = None) -> None:
     """Serve the tree with MkDocs' development server and live reload, rebuilding dirty pages only."""
     from mkdocs.commands.serve import serve
 
     tree_dir = Path(tree_dir or tree.TREE_DIR)
-    updater = TreeUpdater(tree_dir, Path(codes_dir or catalog_mod.CODES_DIR))
+    updater = TreeUpdater(tree_dir, Path(codes_dir or catalog_mod.CODES_DIR), Path(config_file or tree.MKDOCS_YML))
     with _watching(updater):
         serve(config_file=str(tree_dir / "mkdocs.yml"), dev_addr=dev_addr, livereload=True, build_type="dirty")
 

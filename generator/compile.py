@@ -37,8 +37,13 @@ def site_url(mkdocs_yml: Path = MKDOCS_YML) -> str:
 
     from mkdocs.config import load_config
 
-    logging.getLogger("mkdocs").setLevel(logging.ERROR)  # the loader warns about unrelated options
-    config = load_config(str(mkdocs_yml))
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # the loader warns about options this reading does not use
+    try:
+        config = load_config(str(mkdocs_yml))
+    finally:
+        logger.setLevel(level)  # a build later in this process must still see (and count) warnings
     url = config.site_url
     if not url:
         raise ValueError(f"{mkdocs_yml}: no site_url")

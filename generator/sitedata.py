@@ -25,6 +25,8 @@ from errdict import _search
 from errdict._catalog import Catalog
 from errdict._codes import json_path, page_url
 
+from . import schema
+
 SEARCH_DIR = "search"
 SHARD_BYTES = 24_000  # a shard is split by a longer prefix when its postings would exceed this
 DOCS_CHUNK = 40
@@ -35,10 +37,10 @@ def dumps(value: Any) -> str:
 
 
 def api_entry(entry: dict[str, Any]) -> dict[str, Any]:
-    """An entry as the JSON API serves it: the normalized entry without its empty fields, so that it is
-    valid against entry.schema.json."""
-    return {key: value for key, value in entry.items() if value is not None and value != []
-            or key in ("upstream_products",)}
+    """An entry as the JSON API serves it: the normalized entry without the fields that hold their
+    default (the file left them out), so that it is valid against entry.schema.json."""
+    defaults = schema.defaults()
+    return {key: value for key, value in entry.items() if key in schema.required_fields() or value != defaults[key]}
 
 
 def codes_json(entries: list[dict[str, Any]], schema_version: int, built: str, site_url: str) -> str:

@@ -42,6 +42,7 @@ class Settings:
 
     config: dict[str, Any]
     site: pages.SiteInfo
+    config_file: Path
 
 
 def read_settings(config_file: Path = MKDOCS_YML) -> Settings:
@@ -55,7 +56,7 @@ def read_settings(config_file: Path = MKDOCS_YML) -> Settings:
                           repo_url=str(config.get("repo_url") or "https://github.com/errdict/errdict"),
                           branch=str(extra.get("branch") or "main"),
                           common_codes=tuple(int(code) for code in extra.get("common_codes") or ()))
-    return Settings(config, site)
+    return Settings(config, site, Path(config_file).resolve())
 
 
 def read_guidance(path: Path = GUIDANCE_FILE) -> dict[str, str]:
@@ -145,7 +146,7 @@ def tree_config(settings: Settings, tree_dir: Path, entries: list[dict[str, Any]
     config["edit_uri"] = ""  # pages carry their own "edit this entry" link to the YAML
     theme = dict(config.get("theme") or {})
     if theme.get("custom_dir"):
-        theme["custom_dir"] = str((MKDOCS_YML.parent / theme["custom_dir"]).resolve())
+        theme["custom_dir"] = str((settings.config_file.parent / theme["custom_dir"]).resolve())
     theme["features"] = [f for f in theme.get("features", []) if not str(f).startswith("search")]
     config["theme"] = theme
     products = [p for p in pages.vocab()["product"] if any(e["product"] == p for e in entries)]
@@ -162,8 +163,9 @@ def tree_config(settings: Settings, tree_dir: Path, entries: list[dict[str, Any]
     return config
 
 
-def hand_written_files(docs_dir: Path = DOCS_SRC) -> dict[str, bytes]:
+def hand_written_files(docs_dir: Path | None = None) -> dict[str, bytes]:
     """The pages and assets written by hand (docs/), copied into the tree as they are."""
+    docs_dir = docs_dir or DOCS_SRC
     out = {}
     for path in sorted(docs_dir.rglob("*")):
         if path.is_file():

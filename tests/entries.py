@@ -97,3 +97,19 @@ def compiled_catalog(folder: Path, texts: dict[int, str], site_url: str = "https
     data = folder / "catalog.jsonl"
     data.write_bytes(compile_mod.render_catalog(loaded.entries, site_url))
     return Catalog(data)
+
+
+def site_config(folder: Path, common_codes: list[int] | tuple[int, ...] = (), **changes: object) -> Path:
+    """A copy of mkdocs.yml for a small test site: paths absolute, the home page's common codes set."""
+    import yaml
+
+    repo = Path(__file__).resolve().parent.parent
+    config = yaml.safe_load((repo / "mkdocs.yml").read_text("utf-8"))
+    config["docs_dir"] = str(repo / "docs")
+    config["theme"]["custom_dir"] = str(repo / config["theme"]["custom_dir"])
+    config["extra"]["errdict"]["common_codes"] = list(common_codes)
+    config.update(changes)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "mkdocs.yml"
+    target.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), "utf-8")
+    return target
