@@ -6,35 +6,32 @@ A line is read as what it is:
   (``2026-12-01T10:00:00Z ERROR response={...}``): the document is walked as an object
   (:mod:`errdict._walk`), so its message texts are skipped and its error objects understood; the
   prefix is read as text;
-* a **form body** (``MessageStatus=undelivered&ErrorCode=30007&...``, possibly after a prefix): its
-  fields are read as text, and a URL-encoded field value (the ``Payload`` of the upstream Debugger
-  webhook, an encoded ``more_info`` URL) is decoded and read too, a JSON value walked as an object;
-* otherwise **text**: the rules of :mod:`errdict._rules`.
+* **text**, read with the rules of :mod:`errdict._rules`; and where it holds URL-encoded form fields
+  (a status callback, the upstream Debugger webhook's ``Payload=%7B%22error_code%22...``, an encoded
+  ``more_info`` URL, a query string), each encoded value is decoded and read too, a JSON value
+  walked as an object. A message-text field (``Body=``) is never decoded.
 
 One finding per code per line.
 """
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 from urllib.parse import unquote_plus
 
 from ._finding import Finding
-from ._rules import Rules, is_body_key, norm_key
-from ._walk import _Place, snippet, walk
+from ._rules import Rules, is_body_key
+from ._walk import _Place, loads_document, snippet, walk
 
-_FORM_FIELD = re.compile(r"[A-Za-z0-9_.\-\[\]]++=[^&\s]*+")
-_FORM_BODY = re.compile(r"(?:^|(?<=\s))[A-Za-z0-9_.\-\[\]]++=[^&\s]*+(?:&[A-Za-z0-9_.\-\[\]]++=[^&\s]*+)++(?=\s|$)")
+# A form field: key=value, the key after the start, white space or a separator of fields.
+_FORM_FIELD = re.compile(r"(?<![^\s&?;,\"'(\[{])([A-Za-z0-9_.\-\[\]]++)=([^&\s\"'<>]*+)")
+# What makes an encoded value worth decoding: an encoded character, and a word a rule starts at.
+_WORTH_DECODING = re.compile(r"err|code|%7b|%5b|\{|\[", re.IGNORECASE)
 
 
 def parse_json_document(text: str) -> Any:
-    """The object or list text holds as a whole JSON document, or None (not one, or nested too deeply)."""
-    try:
-        value = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    return value if isinstance(value, (dict, list)) else None
+    """The object or list text holds as a whole JSON document, or None (see _walk.loads_document)."""
+    return loads_document(text)
 
 
 def json_at_end(line: str) -> tuple[int, Any] | None:
@@ -49,7 +46,7 @@ def json_at_end(line: str) -> tuple[int, Any] | None:
         at = min(p for p in (brace, bracket) if p >= 0) if max(brace, bracket) >= 0 else -1
         if at < 0:
             return None
-        value = parse_json_document(line[at:])
+        value = loads_document(line[at:])
         if value is not None:
             return at, value
         start = at + 1
@@ -75,28 +72,32 @@ class LineScanner:
                                snippet(text[start:end]), known))
 
     def document(self, value: Any, lineno: int | None, out: list[Finding], field_kind: str = "json-field",
-                 seen: set[int] | None = None) -> None:
-        """A decoded JSON document found at line lineno."""
+                 seen: set[int] | None = None, path: str = "") -> None:
+        """A decoded JSON document found at line lineno (at path within the line, for a form field's)."""
         found: list[Finding] = []
         walk(value, self.rules, self.include_unknown, lineno, found, field_kind, self._value_text(lineno))
-        if seen is None:
+        if seen is None and not path:
             out.extend(found)
             return
         for finding in found:  # one finding per code per line
-            if finding.code not in seen:
-                seen.add(finding.code)
-                out.append(finding)
+            if seen is None or finding.code not in seen:
+                if seen is not None:
+                    seen.add(finding.code)
+                out.append(finding._replace(path=path + (finding.path or "")) if path else finding)
 
     def _value_text(self, lineno: int | None):  # type: ignore[no-untyped-def]
         def scan_value(text: str, place: _Place, seen: set[int], out: list[Finding]) -> None:
-            self.text(text, lineno, seen, out, path=place.pointer())
+            pointer = place.pointer()
+            self.text(text, lineno, seen, out, path=pointer)
+            if "%" in text and "=" in text:
+                self._encoded_fields(text, lineno, out, seen, True, True, pointer)
         return scan_value
 
     def line(self, text: str, lineno: int | None, out: list[Finding], *, numeric: bool = True, labels: bool = True,
              seen: set[int] | None = None, offset: int = 0, strict: bool = False) -> None:
         """Every code in one line of a log."""
         seen = set() if seen is None else seen
-        if not strict and (text.rstrip().endswith(("}", "]"))):
+        if not strict and text.rstrip()[-1:] in ("}", "]"):
             found = json_at_end(text)
             if found is not None:
                 at, value = found
@@ -104,34 +105,26 @@ class LineScanner:
                     self.text(text[:at], lineno, seen, out, numeric=numeric, labels=labels, offset=offset)
                 self.document(value, lineno, out, seen=seen)
                 return
-        if not strict and "&" in text and "=" in text:
-            bodies = list(_FORM_BODY.finditer(text))
-            if bodies:
-                self._form_line(text, lineno, out, bodies, seen, numeric, labels, offset)
-                return
         self.text(text, lineno, seen, out, numeric=numeric, labels=labels, offset=offset, strict=strict)
+        if not strict and "=" in text and ("%" in text or "+" in text):
+            self._encoded_fields(text, lineno, out, seen, numeric, labels, "")
 
-    def _form_line(self, text: str, lineno: int | None, out: list[Finding], bodies: list[re.Match[str]],
-                   seen: set[int], numeric: bool, labels: bool, offset: int) -> None:
-        """A line holding form bodies: the raw text first, then each URL-encoded field decoded."""
-        self.text(text, lineno, seen, out, numeric=numeric, labels=labels, offset=offset)
-        for body in bodies:
-            for field in _FORM_FIELD.finditer(body.group(0)):
-                key, _, raw = field.group(0).partition("=")
-                if "%" not in raw and "+" not in raw:
-                    continue
-                if is_body_key(norm_key(key)):
-                    continue  # the message text, encoded or not
-                value = unquote_plus(raw)
-                document = parse_json_document(value.strip()) if value.strip()[:1] in ("{", "[") else None
-                if document is not None:
-                    found: list[Finding] = []
-                    walk(document, self.rules, self.include_unknown, lineno, found, "form-field",
-                         self._value_text(lineno))
-                    for finding in found:
-                        if finding.code not in seen:
-                            seen.add(finding.code)
-                            path = "/" + key.replace("~", "~0").replace("/", "~1") + (finding.path or "")
-                            out.append(finding._replace(path=path))
-                else:
-                    self.text(value, lineno, seen, out, path="/" + key, numeric=numeric, labels=labels)
+    def _encoded_fields(self, text: str, lineno: int | None, out: list[Finding], seen: set[int], numeric: bool,
+                        labels: bool, path: str) -> None:
+        """Each URL-encoded field value of a text decoded and read: as a JSON document when it holds
+        one (the Debugger webhook's Payload), else as text (found at path /Key)."""
+        rules = self.rules
+        for field in _FORM_FIELD.finditer(text):
+            key, raw = field.group(1), field.group(2)
+            if ("%" not in raw and "+" not in raw) or is_body_key(key):
+                continue  # nothing encoded, or the message text, encoded or not
+            if _WORTH_DECODING.search(raw) is None and not (labels and rules.may_hold_label(raw.lower())):
+                continue
+            value = unquote_plus(raw)
+            where = path + "/" + key.replace("~", "~0").replace("/", "~1")
+            stripped = value.strip()
+            document = loads_document(stripped) if stripped[:1] in ("{", "[") else None
+            if document is not None:
+                self.document(document, lineno, out, "form-field", seen, where)
+            else:
+                self.text(value, lineno, seen, out, path=where, numeric=numeric, labels=labels)

@@ -359,13 +359,15 @@ class Rules:
             parts.append(head + r"\s++".join(re.escape(word) for word in label.split()) + tail)
         # The longest label wins where two start at one place: alternatives are tried longest first.
         self.label_pattern = re.compile("|".join(parts)) if parts else None
-        # One uncommon word of each label: a line holds a label only if it holds one of these.
-        triggers = sorted({_trigger_word(label) for label in labels}, key=lambda word: (-len(word), word))
-        self.label_trigger = re.compile("|".join(re.escape(word) for word in triggers)) if triggers else None
-        ascii_triggers = [word.encode() for word in triggers if word.isascii()]
-        self.label_trigger_bytes = re.compile(b"|".join(re.escape(word) for word in ascii_triggers)) \
-            if ascii_triggers else None
-        self.non_ascii_labels = any(not word.isascii() for word in triggers)
+        # Uncommon words such that every label holds one: a line holds a label only if it holds one of
+        # them. The stream looks for them in a few passes over a block (label_triggers_bytes), one per
+        # group of words sharing their first two letters, which the regex engine skips to quickly.
+        groups = _trigger_groups(labels)
+        words = sorted({word for group in groups for word in group}, key=lambda word: (-len(word), word))
+        self.label_trigger = re.compile("|".join(re.escape(word) for word in words)) if words else None
+        self.label_triggers_bytes = tuple(
+            re.compile(b"|".join(re.escape(word.encode()) for word in sorted(group, key=lambda w: (-len(w), w))))
+            for group in groups if all(word.isascii() for word in group))
 
     def may_hold_label(self, folded: str) -> bool:
         return self.label_trigger is not None and self.label_trigger.search(folded) is not None
@@ -450,7 +452,7 @@ class Rules:
             match = _KEY_AT.match(masked, at) if _starts_word(masked, at) else None
             if match is not None:
                 consumed = match.end()
-                code = int(match.group(1))
+                code = int(match.group(2))  # group 1: the explicit key
                 is_known = code in known
                 if not is_known and not (include_unknown and match.group("explicit")):
                     continue
@@ -510,11 +512,29 @@ def _within(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return span_start < start and end < span_end
 
 
-def _trigger_word(label: str) -> str:
-    """The word of a label that best tells a line may hold it: its longest uncommon word."""
-    words = re.findall(r"\w+", label)
-    uncommon = [word for word in words if word not in _COMMON_WORDS and len(word) >= 3]
-    return max(uncommon or words or [label], key=lambda word: (len(word), word))
+def _trigger_groups(labels: list[str]) -> list[list[str]]:
+    """Long, uncommon words such that every label holds one, in groups sharing their first two
+    letters (a label of common or short words only: its longest word). The greedy cover takes first
+    the prefix that covers the most labels, so that there are few groups: few passes over a block."""
+    words_of = {label: {word for word in re.findall(r"\w+", label) if len(word) >= 4 and word not in _COMMON_WORDS}
+                for label in labels}
+    groups: dict[str, set[str]] = {}
+    uncovered = set(labels)
+    while uncovered:
+        labels_by_prefix: dict[str, set[str]] = {}
+        for label in uncovered:
+            for word in words_of[label]:
+                labels_by_prefix.setdefault(word[:2], set()).add(label)
+        if not labels_by_prefix:  # labels of short or common words only: their longest word
+            for label in uncovered:
+                word = max(sorted(re.findall(r"\w+", label)), key=len, default="") or label
+                groups.setdefault(word[:2], set()).add(word)
+            break
+        prefix = max(sorted(labels_by_prefix), key=lambda p: len(labels_by_prefix[p]))
+        for label in labels_by_prefix[prefix]:
+            groups.setdefault(prefix, set()).add(max(sorted(w for w in words_of[label] if w[:2] == prefix), key=len))
+        uncovered -= labels_by_prefix[prefix]
+    return [sorted(words) for _, words in sorted(groups.items())]
 
 
 _INVISIBLE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"

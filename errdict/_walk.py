@@ -6,16 +6,27 @@ grow with the size of the object, not with its depth squared.
 
 In an object, a code is the value of an error-code key (``ErrorCode``, ``error_code``, ``errorCode``,
 ``error``, ...) as a number or a numeric string, or of a ``code`` key in an error object: one below an
-``error``/``errors`` key, or holding ``more_info``, ``error_message``, ``errors``, or a ``status``
-that failed (400-599, "failed", "undelivered", ...). ``{"code": "30007", "message": "Your code is
-30007"}`` is a verification code, not an error. Message text (``body``, ``text``, ``message`` outside an
-error object, ...) is skipped. A string that itself holds a JSON document (the ``Payload`` field of
-the upstream Debugger webhook) is parsed and walked in place.
+``error``/``errors`` key, or holding ``more_info``, ``error_message``, ``errors``, a ``status`` that
+failed (400-599, "failed", "undelivered", ...) or a log ``level`` of error or warning.
+``{"code": "30007", "message": "Your code is 30007"}`` is a verification code, not an error. Under the
+generic keys (``code``, ``error``, ``err``) a three-digit number is an HTTP status
+(``{"error": {"code": 403, "status": "PERMISSION_DENIED"}}``), never a code.
+
+A value counts as an integer when it is an int or has ``__index__`` (numpy integers), never when it
+is a bool; an integer too large to be a code is never turned into text (Python refuses ``str()`` of
+one of more than 4,300 digits). Message text (``body``, ``text``, ``lastMessageBody``, ``ButtonText``,
+``SpeechResult``, ``subject``, ``message`` outside an error object, ...) is skipped. A string that
+itself holds a JSON document (the ``Payload`` field of the upstream Debugger webhook, the
+``publisher_metadata`` of an Event Streams error-log event) is parsed and walked in place.
+
+:func:`loads_document` parses JSON text as the scanner needs it: any depth (a document nested deeper
+than the json module's recursion allows is parsed again without recursion) and integers of any size.
 """
 from __future__ import annotations
 
 import json
 import operator
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -24,13 +35,27 @@ from ._finding import Finding
 from ._rules import Rules
 
 _SNIPPET = 80
-MAX_EMBEDDED_JSON = 1 << 20  # a string value is parsed as JSON up to this many characters
+MAX_EMBEDDED_JSON = 4 << 20  # a string value is parsed as JSON up to this many characters
+_INT_DIGITS = 4000  # a longer integer in JSON text is read as None (never a code, never turned into text)
 
 TextScanner = Callable[[str, "_Place", set[int], list[Finding]], None]
 
 
 def snippet(text: str) -> str:
     return text if len(text) <= _SNIPPET else text[:_SNIPPET - 1] + "\u2026"
+
+
+def key_text(key: object) -> str:
+    """A key as a JSON pointer writes it: a string as it is, an int in decimal, anything else by str();
+    never raises (an int too large to write, an object whose __str__ fails)."""
+    if isinstance(key, str):
+        return key
+    try:
+        return str(key)
+    except Exception:  # noqa: BLE001 - a key must never stop the scan
+        if isinstance(key, int):
+            return f"<integer of about {int(key.bit_length() * 0.30103) + 1} digits>"
+        return f"<{type(key).__name__}>"
 
 
 class _Place:
@@ -46,7 +71,7 @@ class _Place:
         parts = []
         place: _Place | None = self
         while place is not None and place.parent is not None:
-            parts.append(str(place.key).replace("~", "~0").replace("/", "~1"))
+            parts.append(key_text(place.key).replace("~", "~0").replace("/", "~1"))
             place = place.parent
         return "".join("/" + part for part in reversed(parts))
 
@@ -54,25 +79,28 @@ class _Place:
 ROOT = _Place(None, None)
 
 
-def _as_int(value: object) -> int | None:
+def as_int(value: object) -> int | None:
     """The integer a value is (an int, or an object with __index__ such as a numpy integer), never a bool."""
-    if isinstance(value, bool):
-        return None
     if type(value) is int:
         return value
-    if isinstance(value, (str, bytes, float)) or not hasattr(type(value), "__index__"):
+    if isinstance(value, (bool, str, bytes, bytearray, float)) or not hasattr(type(value), "__index__"):
         return None
     try:
-        return operator.index(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        number = operator.index(value)  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 - a broken __index__ is no code, and no reason to stop
         return None
+    return None if isinstance(number, bool) else int.__index__(number)
 
 
-def _failed_status(items: list[tuple[str, object, object]]) -> bool:
-    """Whether an object's (normalized key, key, value) items hold a status that failed."""
+_STATUS_KEYS = frozenset({"status", "messagestatus", "smsstatus", "callstatus", "deliverystatus"})
+
+
+def _error_status(items: list[tuple[str, object, object]]) -> bool:
+    """Whether an object's (normalized key, key, value) items say it reports an error: a status that
+    failed, or a log level of error or warning."""
     for nk, _, value in items:
-        if nk == "status":
-            number = _as_int(value)
+        if nk in _STATUS_KEYS:
+            number = as_int(value)
             if number is not None and 400 <= number <= 599:
                 return True
             if isinstance(value, str):
@@ -80,6 +108,11 @@ def _failed_status(items: list[tuple[str, object, object]]) -> bool:
                 if stripped in _rules.FAILED_STATUSES or (stripped.isdigit() and len(stripped) == 3
                                                           and 400 <= int(stripped) <= 599):
                     return True
+        elif nk in _rules.LEVEL_KEYS:
+            if isinstance(value, str) and value.strip().lower() in _rules.ERROR_LEVELS:
+                return True
+            if as_int(value) in (40, 50, 60):  # pino and bunyan: warn, error, fatal
+                return True
     return False
 
 
@@ -97,7 +130,7 @@ class _Frame:
         if isinstance(container, Mapping):
             items = [(_rules.norm_key(key), key, value) for key, value in container.items()]
             keys = {item[0] for item in items}
-            self.error_object = error_ctx or not _rules.ERROR_MARKERS.isdisjoint(keys) or _failed_status(items)
+            self.error_object = error_ctx or not _rules.ERROR_MARKERS.isdisjoint(keys) or _error_status(items)
             self.api_body = "code" in keys and self.error_object
         else:
             items = [("", index, value) for index, value in enumerate(container)]  # type: ignore[call-overload]
@@ -115,6 +148,7 @@ def walk(root: object, rules: Rules, include_unknown: bool, line: int | None, ou
     log (None for an object); ``text_scanner`` scans a string value (the text rules)."""
     stack: list[_Frame] = []
     on_path: set[int] = set()
+    known_codes = rules.known
 
     def scan_text(text: str, place: _Place, seen: set[int]) -> None:
         if text_scanner is not None:
@@ -132,22 +166,24 @@ def walk(root: object, rules: Rules, include_unknown: bool, line: int | None, ou
         on_path.add(id(container))
         stack.append(_Frame(container, place, error_ctx))
 
-    def report(code: int, kind: str, place: _Place, text: str, explicit: bool, seen: set[int]) -> None:
-        known = code in rules.known
-        if (known or (explicit and _rules.code_in_range(code))) and code not in seen:
+    def report(code: int, kind: str, place: _Place, text: str, explicit: bool, generic: bool, seen: set[int]) -> None:
+        if generic and code < 1000:
+            return  # "error": 404, {"code": 403}: an HTTP status
+        known = code in known_codes
+        if (known or explicit) and code not in seen:
             seen.add(code)
             out.append(Finding(code, kind, line, None, None, place.pointer(), snippet(text), known))
 
-    def code_value(value: object, place: _Place, kind: str, explicit: bool, seen: set[int]) -> None:
+    def code_value(value: object, place: _Place, kind: str, explicit: bool, generic: bool, seen: set[int]) -> None:
         """The value of an error-code key: a number, a numeric string, a list of them, or text."""
-        number = _as_int(value)
+        number = as_int(value)
         if number is not None:
             if _rules.code_in_range(number):  # a huge integer is never turned into text
-                report(number, kind, place, str(number), explicit, seen)
+                report(number, kind, place, str(number), explicit, generic, seen)
         elif isinstance(value, str):
             match = _rules.LEADING_NUMBER.match(value)
             if match:
-                report(int(match.group(1)), kind, place, value.strip(), explicit, seen)
+                report(int(match.group(1)), kind, place, value.strip(), explicit, generic, seen)
             elif value.strip():
                 scan_text(value, place, seen)
         elif isinstance(value, (list, tuple)):
@@ -155,7 +191,7 @@ def walk(root: object, rules: Rules, include_unknown: bool, line: int | None, ou
                 if _is_container(item):
                     push(item, _Place(place, index), True)
                 else:
-                    code_value(item, _Place(place, index), kind, explicit, seen)
+                    code_value(item, _Place(place, index), kind, explicit, generic, seen)
         elif isinstance(value, Mapping):
             push(value, place, True)
 
@@ -164,12 +200,16 @@ def walk(root: object, rules: Rules, include_unknown: bool, line: int | None, ou
         frame = stack[-1]
         depth = len(stack)
         for nk, key, value in frame.items:
-            if _rules.is_body_key(nk) or (nk in _rules.MESSAGE_KEYS and not frame.error_object):
-                continue  # message text: whatever it holds is not a code
+            if nk in _rules.MESSAGE_KEYS:
+                if not frame.error_object:
+                    continue  # a message's text: whatever it holds is not a code
+            elif _rules.is_body_key(key):
+                continue
             place = _Place(frame.place, key)
             if nk in _rules.CODE_KEYS or (nk == "code" and frame.error_object):
                 kind = "api-error-body" if (nk == "code" and frame.api_body) else field_kind
-                code_value(value, place, kind, include_unknown and nk in _rules.EXPLICIT_CODE_KEYS, frame.seen)
+                code_value(value, place, kind, include_unknown and nk in _rules.EXPLICIT_CODE_KEYS,
+                           nk in _rules.GENERIC_CODE_KEYS, frame.seen)
             elif isinstance(value, str):
                 document = _embedded_json(value)
                 if document is not None:
@@ -187,12 +227,140 @@ def walk(root: object, rules: Rules, include_unknown: bool, line: int | None, ou
 
 def _embedded_json(value: str) -> Any:
     """The object or list a string value holds as a JSON document, or None."""
+    if len(value) < 2 or len(value) > MAX_EMBEDDED_JSON:
+        return None
     stripped = value.strip()
-    if len(stripped) < 2 or len(stripped) > MAX_EMBEDDED_JSON or stripped[0] not in "{[" \
-            or stripped[-1] not in "}]":
+    if len(stripped) < 2 or stripped[0] not in "{[" or stripped[-1] not in "}]":
         return None
-    try:
-        document = json.loads(stripped)
-    except (ValueError, RecursionError):
+    return loads_document(stripped)
+
+
+# --- JSON text -------------------------------------------------------------------------------------
+
+def _parse_int(digits: str) -> int | None:
+    return int(digits) if len(digits) <= _INT_DIGITS else None
+
+
+_DECODER = json.JSONDecoder()
+_LONG_INT_DECODER = json.JSONDecoder(parse_int=_parse_int)
+
+
+def loads_document(text: str) -> Any:
+    """The object or list JSON text holds as a whole document, or None (not JSON, or a scalar).
+
+    Never raises: a document nested deeper than the json module recurses is parsed without
+    recursion, and an integer too long for int() is read as None."""
+    value, end = _loads(text)
+    if value is None or end is None or text[end:].strip(" \t\n\r"):
         return None
-    return document if isinstance(document, (dict, list)) else None
+    return value
+
+
+def loads_document_prefix(text: str) -> tuple[Any, int | None]:
+    """(the object or list at the start of text, None), what follows it ignored; or (None, the
+    offset where the text stopped being JSON, or None when that is not known)."""
+    value, end = _loads(text)
+    if value is None:
+        return None, end
+    return value, None
+
+
+def _loads(text: str) -> tuple[Any, int | None]:
+    """(the object or list at the start of text, where it ends) or (None, where parsing failed)."""
+    decoder = _DECODER
+    for _ in range(2):
+        try:
+            value, end = decoder.raw_decode(text)
+        except json.JSONDecodeError as exc:
+            return None, exc.pos
+        except RecursionError:
+            value, end = _loads_without_recursion(text)
+            if value is _MISSING:
+                return None, end
+        except ValueError as exc:  # an integer of more digits than int() takes
+            if "integer string conversion" not in str(exc) or decoder is _LONG_INT_DECODER:
+                return None, None
+            decoder = _LONG_INT_DECODER
+            continue
+        return (value, end) if isinstance(value, (dict, list)) else (None, None)
+    return None, None
+
+
+_TOKEN = re.compile(r"[ \t\n\r]*+(?:([{}\[\],:])|(\")|(-?+(?:0|[1-9][0-9]*+))(\.[0-9]++)?+([eE][-+]?+[0-9]++)?+"
+                    r"|(true|false|null|NaN|Infinity|-Infinity))")
+_LITERALS: dict[str, Any] = {"true": True, "false": False, "null": None, "NaN": float("nan"),
+                             "Infinity": float("inf"), "-Infinity": float("-inf")}
+_VALUE, _KEY_OR_CLOSE, _KEY, _COLON, _VALUE_OR_CLOSE, _NEXT = range(6)
+_MISSING = object()
+
+
+def _loads_without_recursion(text: str) -> tuple[Any, int]:
+    """JSONDecoder.raw_decode without recursion, for documents of any depth: (the value at the start
+    of text, where it ends), or (_MISSING, where the text stopped being JSON)."""
+    scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
+    stack: list[list[Any]] = []  # [container, key of the value being read]
+    state = _VALUE
+    position, length = 0, len(text)
+    while True:
+        token = _TOKEN.match(text, position)
+        if token is None:
+            return _MISSING, position
+        at = token.start(token.lastindex or 0)
+        position = token.end()
+        punct = token.group(1)
+        value: Any = _MISSING
+        if state == _COLON:
+            if punct != ":":
+                return _MISSING, at
+            state = _VALUE
+            continue
+        if state in (_KEY_OR_CLOSE, _KEY):
+            if punct == "}" and state == _KEY_OR_CLOSE:
+                value = stack.pop()[0]
+            elif token.group(2):
+                try:
+                    key, position = scanstring(text, position)
+                except ValueError:
+                    return _MISSING, at
+                stack[-1][1] = key
+                state = _COLON
+                continue
+            else:
+                return _MISSING, at
+        elif state == _NEXT:
+            container = stack[-1][0]
+            if punct == ",":
+                state = _KEY if isinstance(container, dict) else _VALUE
+                continue
+            if punct != ("}" if isinstance(container, dict) else "]"):
+                return _MISSING, at
+            value = stack.pop()[0]
+        elif punct == "]" and state == _VALUE_OR_CLOSE:
+            value = stack.pop()[0]
+        elif punct == "{":
+            stack.append([{}, None])
+            state = _KEY_OR_CLOSE
+            continue
+        elif punct == "[":
+            stack.append([[], None])
+            state = _VALUE_OR_CLOSE
+            continue
+        elif punct is not None:
+            return _MISSING, at
+        elif token.group(2):
+            try:
+                value, position = scanstring(text, position)
+            except ValueError:
+                return _MISSING, at
+        elif token.group(3) is not None:
+            value = float(token.group(0)) if token.group(4) or token.group(5) else _parse_int(token.group(3))
+        else:
+            value = _LITERALS[token.group(6)]
+        if not stack:
+            return value, position
+        top = stack[-1]
+        if isinstance(top[0], dict):
+            top[0][top[1]] = value
+        else:
+            top[0].append(value)
+        state = _NEXT

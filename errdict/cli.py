@@ -35,7 +35,7 @@ import signal
 import sys
 import textwrap
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import IO, Any, BinaryIO, NoReturn, TextIO
 
 from . import __version__
@@ -126,10 +126,8 @@ class _Output:
     def write(self, text: str) -> None:
         text = _UNSAFE_BUT_NEWLINE.sub(_escape, text)
         if self.encoding is not None:
-            try:
+            with suppress(LookupError):
                 text = text.translate(_ASCII_FALLBACK).encode(self.encoding, "backslashreplace").decode(self.encoding)
-            except LookupError:
-                pass
         self.stream.write(text)
 
     def flush(self) -> None:
@@ -148,10 +146,8 @@ class _Output:
 def _width(stream: _Output) -> int:
     columns = 88
     if stream.isatty():
-        try:
+        with suppress(ValueError, OSError):
             columns = shutil.get_terminal_size((88, 24)).columns
-        except (ValueError, OSError):
-            pass
     return max(40, min(columns, 100))
 
 
@@ -382,11 +378,13 @@ class _Input:
         except OSError as exc:
             raise _ReadError(exc.strerror or str(exc)) from None
 
-    def looks_like_utf16(self) -> bool:
-        """Many NUL bytes and no byte-order mark: UTF-16 text the scanner read as UTF-8."""
+    def utf16_without_bom(self) -> str | None:
+        """"UTF-16LE" or "UTF-16BE" when the input began with many NUL bytes and no byte-order mark:
+        UTF-16 text that the scanner could only read as UTF-8; otherwise None."""
         sample = self.sample
-        return len(sample) >= 8 and sample[:2] not in (b"\xff\xfe", b"\xfe\xff") and \
-            sample.count(0) * 4 >= len(sample)
+        if len(sample) < 8 or sample[:2] in (b"\xff\xfe", b"\xfe\xff") or sample.count(0) * 4 < len(sample):
+            return None
+        return "UTF-16LE" if sample[1::2].count(0) >= sample[0::2].count(0) else "UTF-16BE"
 
 
 def _open_input(args: argparse.Namespace, stdin: BinaryIO | None) -> tuple[str, BinaryIO | IO[bytes], bool]:
@@ -416,8 +414,8 @@ def _scan(args: argparse.Namespace, catalog: Catalog, out: _Output, err_out: _Ou
     from ._scan import StreamStats, rules_for, scan_stream, summarize_file
     from ._summary import Summary
 
-    with _entry_data("the alias index of the catalog"):
-        rules_for(catalog)  # a damaged catalog stops here, before anything is written
+    catalog.aliases()  # a damaged catalog stops here, before anything is written
+    rules_for(catalog)
     source, handle, owned = _open_input(args, stdin)
     stats, summary = StreamStats(), Summary()
     interrupted = False
@@ -432,7 +430,7 @@ def _scan(args: argparse.Namespace, catalog: Catalog, out: _Output, err_out: _Ou
                 parallel = stat.S_ISREG(status.st_mode) and status.st_size >= PARALLEL_MIN_BYTES
             except (OSError, ValueError):
                 parallel = False
-        if source == "standard input" and writer is not None and err_out.isatty() and _isatty(handle):
+        if not owned and err_out.isatty() and _isatty(handle):
             err_out.write("errdict: reading standard input (Ctrl-D ends it)\n")
         try:
             if parallel:
@@ -466,9 +464,10 @@ def _scan(args: argparse.Namespace, catalog: Catalog, out: _Output, err_out: _Ou
                 render_summary(summary, catalog, source, stats.lines, interrupted=interrupted, unicode=out.unicode)
         out.write(shown)
     found_any = summary.findings if writer is None else writer.count
-    if not found_any and not parallel and reader.looks_like_utf16():
-        err_out.write(f"errdict: {safe(source)} looks like UTF-16 text without a byte-order mark; "
-                      "convert it to UTF-8 (iconv -f UTF-16LE -t UTF-8) and scan it again\n")
+    encoding = None if found_any or parallel else reader.utf16_without_bom()
+    if encoding is not None:  # not silently empty
+        err_out.write(f"errdict: {safe(source)} looks like {encoding} text without a byte-order mark; "
+                      f"convert it to UTF-8 (iconv -f {encoding} -t UTF-8) and scan it again\n")
     return EXIT_INTERRUPTED if interrupted else EXIT_OK
 
 
@@ -514,7 +513,7 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(allow_abbrev=False, **kwargs)
         self._out, self._command = out, command
 
-    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+    def _print_message(self, message: str, file: Any = None) -> None:
         if message:
             self._out.write(message)
 
@@ -582,7 +581,7 @@ def _parser(command: str, out: _Output) -> argparse.ArgumentParser:
     return parser
 
 
-def _check_environment(command: str) -> None:
+def _check_environment() -> None:
     value = os.environ.get(SITE_URL_VARIABLE)
     if value:  # an empty variable is ignored, as the catalog ignores it
         try:
@@ -602,7 +601,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err_out: 
     parser = _parser(command, output)
     try:
         args = parser.parse_args(rest)
-        _check_environment(command)
+        _check_environment()
         if catalog is None:
             from . import default_catalog
 
@@ -643,10 +642,8 @@ def _reconfigure_streams() -> None:
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
         if isinstance(stream, io.TextIOWrapper):
-            try:
+            with suppress(ValueError, OSError):
                 stream.reconfigure(errors="backslashreplace")
-            except (ValueError, OSError):
-                pass
 
 
 def run() -> NoReturn:
@@ -655,12 +652,10 @@ def run() -> NoReturn:
     global _MAIN_PID
     _MAIN_PID = os.getpid()
     try:
-        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # `errdict ... &` keeps ignoring it
-            signal.signal(signal.SIGINT, _on_sigint)
-    except (ValueError, OSError, AttributeError):  # not the main thread, or no SIGINT here
-        pass
-    _reconfigure_streams()
-    try:
+        with suppress(ValueError, OSError, AttributeError):  # not the main thread, or no SIGINT here
+            if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # `errdict ... &` keeps ignoring it
+                signal.signal(signal.SIGINT, _on_sigint)
+        _reconfigure_streams()
         code = main()
         if sys.stdout is not None:
             sys.stdout.flush()
@@ -669,18 +664,14 @@ def run() -> NoReturn:
         _silence_stdout()
     except KeyboardInterrupt:
         code = EXIT_INTERRUPTED
-        try:
+        with suppress(OSError, ValueError, AttributeError):
             sys.stderr.write("errdict: interrupted\n")
-        except (OSError, ValueError, AttributeError):
-            pass
     sys.exit(code)
 
 
 def _silence_stdout() -> None:
     """After the reader of stdout went away, point it at /dev/null so the exit flush stays quiet."""
-    try:
+    with suppress(OSError, ValueError, AttributeError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
-    except (OSError, ValueError, AttributeError):
-        pass

@@ -7,14 +7,16 @@ problem found. Nothing is written.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import gc
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import schema, validate
-from .yamlsource import ParsedEntry, Problem, parse_entry_text
+from .yamlsource import MAX_ENTRY_BYTES, ParsedEntry, Problem, parse_entry_text
 
 REPO = Path(__file__).resolve().parent.parent
 CODES_DIR = REPO / "codes"
@@ -55,18 +57,68 @@ def display_path(path: Path) -> str:
 
 
 def parse_file(path: Path, shown: str | None = None) -> ParsedEntry:
-    """Read, parse and check one entry file; shown is the name used in messages."""
+    """Read, parse and check one entry file; shown is the name used in messages. Never raises: an
+    unreadable file, a folder, a FIFO or a device in its place is a problem of that file."""
     shown = shown or display_path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
+    raw = read_entry_bytes(path)
+    if isinstance(raw, str):
         parsed = ParsedEntry(shown)
-        parsed.problems.append(Problem(shown, 1, 1, "", f"cannot be read: {exc.strerror or exc}"))
+        parsed.problems.append(Problem(shown, 1, 1, "", raw))
         return parsed
     parsed = parse_entry_text(shown, raw)
     validate.check_schema(parsed)
     validate.check_file_name(parsed)
     return parsed
+
+
+def read_entry_bytes(path: Path) -> bytes | str:
+    """The bytes of an entry file, or why they cannot be had (a message). Reads at most one byte
+    more than an entry may hold, so a huge file costs nothing, and opens without blocking, so a
+    FIFO put in place of a file cannot hang the check."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        return _unreadable(path, exc)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return f"not a regular file ({_file_kind(info.st_mode)}); an entry is a plain YAML file"
+        if info.st_size > MAX_ENTRY_BYTES:
+            return f"file is {info.st_size:,} bytes; an entry may be at most {MAX_ENTRY_BYTES:,} bytes"
+        chunks, left = [], MAX_ENTRY_BYTES + 1
+        while left > 0:
+            chunk = os.read(fd, left)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        return _unreadable(path, exc)
+    finally:
+        os.close(fd)
+
+
+def _unreadable(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "a symbolic link that loops (it never reaches a file); replace it with the entry file"
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        return f"a symbolic link to nothing (it points at {os.readlink(path)!r}, which does not exist)"
+    if exc.errno == errno.EISDIR:
+        return "a folder in codes/; entries are files codes/<code>.yaml, directly in codes/"
+    return f"cannot be read: {exc.strerror or exc}"
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
 
 
 # Below this many files one process is quicker than starting workers.
@@ -116,24 +168,82 @@ def _no_gc():
             gc.enable()
 
 
-def load_catalog(codes_dir: Path = CODES_DIR, *, keep_entries: bool = True) -> Catalog:
-    """Read, parse and validate every file in codes_dir. With keep_entries=False (a check that
-    only reports problems) the returned catalog holds no entries, which saves moving them
-    between processes."""
+def load_catalog(codes_dir: Path = CODES_DIR, *, keep_entries: bool = True,
+                 committed: Path | None | bool = True) -> Catalog:
+    """Read, parse and validate every file in codes_dir. Never raises on what the folder holds: a
+    missing or unreadable folder, a file that cannot be read, a symbolic link that loops or leads
+    nowhere is a problem like any other.
+
+    With keep_entries=False (a check that only reports problems) the returned catalog holds no
+    entries, which saves moving them between processes. ``committed`` is the compiled catalog
+    whose codes must all keep a file (a code is never deleted): by default the one committed next
+    to codes_dir (``errdict/data/catalog.jsonl`` beside it, as in this repository), none if there
+    is none; False skips the check."""
     with _no_gc():
-        return _load_catalog(Path(codes_dir), keep_entries)
+        if committed is True:
+            committed = committed_catalog_for(Path(codes_dir))
+        return _load_catalog(Path(codes_dir), keep_entries, committed or None)
 
 
-def _load_catalog(codes_dir: Path, keep_entries: bool) -> Catalog:
-    codes_dir = Path(codes_dir)
-    if not codes_dir.is_dir():
-        raise FileNotFoundError(f"{display_path(codes_dir)}: no such folder of entries")
+def committed_catalog_for(codes_dir: Path) -> Path | None:
+    """The compiled catalog committed with a folder of entries: ``errdict/data/catalog.jsonl`` in
+    the folder that holds codes_dir, when there is one."""
+    try:
+        candidate = codes_dir.resolve().parent / COMMITTED_DATA
+        return candidate if candidate.is_file() else None
+    except (OSError, RuntimeError):
+        return None
+
+
+COMMITTED_DATA = Path("errdict") / "data" / "catalog.jsonl"
+
+
+def _folder_problem(codes_dir: Path, shown_dir: str) -> Problem | None:
+    try:
+        info = os.stat(codes_dir)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            why = "a symbolic link that loops; it must be the folder of entries"
+        elif exc.errno == errno.ENOENT:
+            why = ("a symbolic link to nothing; it must be the folder of entries" if os.path.islink(codes_dir)
+                   else "no such folder of entries")
+        else:
+            why = f"the folder of entries cannot be read: {exc.strerror or exc}"
+        return Problem(shown_dir, 1, 1, "", why)
+    if not stat.S_ISDIR(info.st_mode):
+        return Problem(shown_dir, 1, 1, "", "not a folder; give the folder of entries (codes/) or entry files")
+    return None
+
+
+def _scan_folder(codes_dir: Path) -> list[tuple[str, bool, bool]] | OSError:
+    """(name, is a file, is a folder) of everything in the folder, following symbolic links.
+    Anything that is not a folder counts as a file (a link that loops or leads nowhere, a FIFO, a
+    device), so that reading it says what is wrong with it."""
+    found = []
+    try:
+        with os.scandir(codes_dir) as scan:
+            for item in scan:
+                try:
+                    is_dir = item.is_dir()
+                except OSError:  # a link that loops
+                    is_dir = False
+                found.append((item.name, not is_dir, is_dir))
+    except OSError as exc:
+        return exc
+    return sorted(found)
+
+
+def _load_catalog(codes_dir: Path, keep_entries: bool, committed: Path | None) -> Catalog:
+    shown_dir = display_path(codes_dir)
+    folder_problem = _folder_problem(codes_dir, shown_dir)
+    if folder_problem is not None:
+        return Catalog(entries=[], problems=[folder_problem], files=0)
+    found = _scan_folder(codes_dir)
+    if isinstance(found, OSError):
+        return Catalog(entries=[], problems=[Problem(shown_dir, 1, 1, "", "the folder of entries cannot be read: "
+                                                                        f"{found.strerror or found}")], files=0)
     entry_paths: list[tuple[Path, str]] = []
     stray: list[Problem] = []
-    with os.scandir(codes_dir) as scan:
-        found = sorted((item.name, item.is_file(), item.is_dir()) for item in scan)
-    names = [name for name, _, _ in found]
-    shown_dir = display_path(codes_dir)
     for name, is_file, is_dir in found:
         shown = os.path.join(shown_dir, name)
         if is_file and validate.ENTRY_NAME.match(name):
@@ -141,9 +251,25 @@ def _load_catalog(codes_dir: Path, keep_entries: bool) -> Catalog:
         else:
             stray.append(validate.stray_file_problem(shown, name, is_dir))
     parsed_entries = parse_files(entry_paths, keep_data=keep_entries)
-    validate.check_catalog(parsed_entries, {int(path.name[:-5]) for path, _ in entry_paths})
+    present = {int(path.name[:-5]) for path, _ in entry_paths}
+    validate.check_catalog(parsed_entries, present)
+    if committed is not None:
+        stray.extend(validate.deleted_code_problems(_committed_codes(committed), present, shown_dir,
+                                                    display_path(committed)))
     problems = validate.sorted_problems(parsed_entries, stray)
     good = [normalize(p.data) for p in parsed_entries
             if keep_entries and not p.problems and isinstance(p.data, dict)]
     good.sort(key=lambda entry: entry["code"])
-    return Catalog(entries=good, problems=problems, files=len(names))
+    return Catalog(entries=good, problems=problems, files=len(found))
+
+
+def _committed_codes(path: Path) -> tuple[int, ...]:
+    """The codes of a compiled catalog, read as the runtime reads it. A damaged or unreadable file
+    gives none: it cannot say which codes it held, and `compile --check` reports it (the check
+    must not stop `compile` from writing a good one)."""
+    from errdict import Catalog as CompiledCatalog, CatalogDataError
+
+    try:
+        return CompiledCatalog(path).codes()
+    except (CatalogDataError, OSError, ValueError):
+        return ()

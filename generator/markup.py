@@ -84,6 +84,48 @@ def to_html(text: str) -> str:
     return sanitize(render(text))
 
 
+# --- plain-text fields ---------------------------------------------------------------------------
+
+# Every element name of HTML (current and obsolete), SVG and MathML that a browser acts on. A plain
+# text field (a title, an alias, the advice) is escaped wherever errdict shows it, but other tools
+# read the JSON API too: none of these may appear in one as a tag. TwiML element names such as
+# <Dial>, <Say> or <Config>, which official titles quote, are not HTML and stay allowed.
+HTML_ELEMENTS = frozenset("""
+a abbr acronym address applet area article aside audio b base basefont bdi bdo bgsound big blink blockquote
+body br button canvas caption center cite code col colgroup data datalist dd del details dfn dialog dir div dl
+dt em embed fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr
+html i iframe image img input ins isindex kbd keygen label legend li link listing main map mark marquee menu
+menuitem meta meter multicol nav nextid nobr noembed noframes noscript object ol optgroup option output p
+param picture plaintext portal pre progress q rb rp rt rtc ruby s samp script search section select slot small
+source spacer span strike strong style sub summary sup table tbody td template textarea tfoot th thead time
+title tr track tt u ul var video wbr xmp
+svg animate animatemotion animatetransform circle clippath defs desc ellipse feimage filter foreignobject g
+line lineargradient marker mask mpath path pattern polygon polyline radialgradient rect set stop switch symbol
+text textpath tspan use view
+math maction annotation annotation-xml menclose merror mfenced mfrac mglyph mi mlabeledtr mmultiscripts mn mo
+mover mpadded mphantom mprescripts mroot mrow ms mspace msqrt mstyle msub msubsup msup mtable mtd mtext mtr
+munder munderover semantics
+""".split())
+
+_PLAIN_TAG = re.compile(r"<(?:([!?])|(/?)([A-Za-z][A-Za-z0-9:._-]*+))([^<>]*+)")
+
+
+def plain_text_problem(text: str) -> str | None:
+    """Why a plain-text field would be markup if a tool put it into HTML unescaped: a comment, a
+    declaration or processing instruction, an HTML element (open, closed or unterminated), or any
+    tag with attributes. None when it holds none of them."""
+    if "<" not in text:
+        return None
+    for match in _PLAIN_TAG.finditer(text):
+        found = match.group(0)[:40]
+        if match.group(1):
+            return f"raw HTML is not allowed (found {found!r}); this field is plain text: describe it in words"
+        name, rest = match.group(3).lower(), match.group(4)
+        if name in HTML_ELEMENTS or rest.strip(" /"):
+            return f"raw HTML is not allowed (found {found!r}); this field is plain text: describe it in words"
+    return None
+
+
 # --- the pre-filter --------------------------------------------------------------------------------
 
 # Markdown makes a tag outside the allow-list, a link, an image or an entity only from one of these
@@ -94,11 +136,11 @@ def to_html(text: str) -> str:
 # little more than needed, in one linear pass.
 _MARKUP_CHARS = re.compile(r"[<>&\[\]!#`\\]")
 _RULE_LINE = re.compile(r"^[ +0-9.]*[-*_=][-*_=+ 0-9.]*$", re.M)
-# Two inline forms that hold such characters and still render to allowed HTML only: a code span of
-# plain characters between single backticks, and an inline link of plain words to a plain https URL
-# (checked with is_https_url, as the sanitiser checks it).
+# Two inline forms that hold such characters and still render to allowed HTML only: a code span
+# between single backticks on one line (its text shown literally, whatever it holds), and an inline
+# link of plain words to a plain https URL (checked with is_https_url, as the sanitiser checks it).
 _SAFE_INLINE = re.compile(
-    r"(?<![`\\])`[A-Za-z0-9 _.,:;/=+'\"?%@$()-]+`(?!`)"
+    r"(?<![`\\])`[^`\\\n]+`(?!`)"
     r"|(?<![!\\\[\]])\[[A-Za-z0-9 ,.'-]+\]\((https://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~/%-]*)?)\)(?![(\[])")
 
 

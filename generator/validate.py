@@ -72,6 +72,15 @@ def schema_errors(data: Any) -> list[Any]:
     return list(_explainer().iter_errors(data))
 
 
+_DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """A value as a message quotes it: its repr (control characters escaped), cut to limit."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
+
+
 _TYPE_NAMES = {"string": "a string", "integer": "an integer", "array": "a list", "object": "a mapping",
                "boolean": "true or false", "null": "empty", "number": "a number"}
 
@@ -118,7 +127,7 @@ def _schema_message(error: Any) -> tuple[tuple[Any, ...], str, bool]:
         hint = f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(known)}"
         return path + (name,), f"unknown field{hint}", True
     if keyword == "not" and path and path[-1] in ("retry", "action"):
-        return path, f"'{value}' is only for reference entries; a full entry says what to do", False
+        return path, f"{shown(value)} is only for reference entries; a full entry says what to do", False
     if keyword == "type":
         wanted = error.validator_value
         if wanted == "string" and spec.get("minLength", 0) >= 1:
@@ -132,11 +141,13 @@ def _schema_message(error: Any) -> tuple[tuple[Any, ...], str, bool]:
         return path, f"must be at most {error.validator_value} characters long (it has {len(value)})", False
     if keyword == "enum":
         allowed = [str(v) for v in error.validator_value]
-        close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(str(value)[:100], allowed, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        return path, f"{value!r} is not one of: {', '.join(allowed)}{hint}", False
+        return path, f"{shown(value)} is not one of: {', '.join(allowed)}{hint}", False
     if keyword == "const":
         return path, f"must be {json.dumps(error.validator_value)} when present", False
+    if keyword == "pattern" and path == ("updated",) and isinstance(value, str) and _DATE_SHAPE.match(value):
+        return path, f"{shown(value)} is not a real date", False
     if keyword in ("pattern", "minimum", "maximum") and custom:
         return path, custom, False
     if keyword == "pattern":
@@ -172,90 +183,153 @@ def check_schema(parsed: ParsedEntry) -> None:
 
 # --- text -----------------------------------------------------------------------------------------
 
+class _TextField:
+    """How one kind of text in an entry is checked: Markdown or plain, URL or not, word limit."""
+
+    __slots__ = ("markdown", "url", "max_words")
+
+    def __init__(self, spec: dict[str, Any], max_words: int | None) -> None:
+        self.markdown = bool(spec.get("x-markdown"))
+        self.url = str(spec.get("pattern", "")).startswith("^https://")
+        self.max_words = max_words
+
+
 @functools.lru_cache(maxsize=1)
-def _text_rules() -> tuple[dict[str, bool], frozenset[str]]:
-    """Each text field (or list of texts) and whether it is Markdown; the fields holding URLs."""
-    texts: dict[str, bool] = {}
+def _text_plan() -> tuple[tuple[str, str, Any], ...]:
+    """Where an entry holds text, from the schema: (field, shape, how) with shape "str" (a string),
+    "strs" (a list of strings) or "objs" (a list of mappings; how lists (key, _TextField))."""
+    plan: list[tuple[str, str, Any]] = []
     for name, spec in schema.properties().items():
-        item = spec.get("items", {}) if spec.get("type") == "array" else spec
-        if item.get("type") == "string":
-            texts[name] = bool(item.get("x-markdown"))
-    return texts, frozenset({"links"})
+        limit = schema.max_words(name)
+        if spec.get("type") == "string":
+            plan.append((name, "str", _TextField(spec, limit)))
+        elif spec.get("type") == "array":
+            items = spec.get("items", {})
+            if items.get("type") == "string":
+                plan.append((name, "strs", _TextField(items, limit)))
+            elif items.get("type") == "object":
+                keys = tuple((key, _TextField(sub, None)) for key, sub in items.get("properties", {}).items()
+                             if sub.get("type") == "string")
+                if keys:
+                    plan.append((name, "objs", keys))
+    return tuple(plan)
 
 
-def _texts(data: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], str, bool]]:
-    """(path, text, is Markdown) of every string an entry holds where the schema expects one."""
-    texts, _ = _text_rules()
-    for name, is_markdown in texts.items():
+def texts(data: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], str, _TextField]]:
+    """(path, text, how it is checked) of every string an entry holds where the schema expects one."""
+    for name, shape, how in _text_plan():
         value = data.get(name)
-        if isinstance(value, str):
-            yield (name,), value, is_markdown
+        if value is None:
+            continue
+        if shape == "str":
+            if isinstance(value, str):
+                yield (name,), value, how
         elif isinstance(value, list):
             for i, item in enumerate(value):
-                if isinstance(item, str):
-                    yield (name, i), item, is_markdown
-    links = data.get("links")
-    if isinstance(links, list):
-        for i, link in enumerate(links):
-            if isinstance(link, dict):
-                for key in ("title", "url"):
-                    if isinstance(link.get(key), str):
-                        yield ("links", i, key), link[key], False
+                if shape == "strs":
+                    if isinstance(item, str):
+                        yield (name, i), item, how
+                elif isinstance(item, dict):
+                    for key, sub in how:
+                        text = item.get(key)
+                        if isinstance(text, str):
+                            yield (name, i, key), text, sub
 
 
 # Characters no entry text may hold: they reach terminals and pages invisibly or as commands.
 _BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Printable by Python's measure, yet shown as nothing: Hangul fillers, the combining grapheme joiner
+# and two Khmer vowels that Unicode deprecates as invisible.
+_INVISIBLE_PRINTABLE = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0]")
+_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_ASCII_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 
 def refused_character(text: str, allow_newline: bool) -> str | None:
-    """The first control, format, bidirectional-override or unassigned character in text, named."""
-    for char in text:
-        if char.isprintable() and char not in _BIDI_CONTROLS:
-            continue  # printable covers letters, marks, punctuation, symbols and the space
-        if char == "\n" and allow_newline:
+    """The first control, format, bidirectional-override, invisible or unassigned character in
+    text, named (None when there is none). A newline is allowed where allow_newline says so; the
+    space and the no-break space are the only spaces besides it."""
+    if text.isascii():
+        control = (_ASCII_CONTROL_BUT_NEWLINE if allow_newline else _ASCII_CONTROL).search(text)
+        return None if control is None else _name_refused(control.group(0))
+    probe = text.replace("\n", "") if allow_newline else text
+    if probe.isprintable() and not _INVISIBLE_PRINTABLE.search(probe):
+        return None
+    for char in probe:
+        if char.isprintable() and not _INVISIBLE_PRINTABLE.match(char):
             continue
-        category = unicodedata.category(char)
-        if category in _REFUSED_CATEGORIES or char in _BIDI_CONTROLS:
-            name = unicodedata.name(char, "")
-            label = f"U+{ord(char):04X}" + (f" {name}" if name else "")
-            kind = "a bidirectional control" if char in _BIDI_CONTROLS else \
-                "a line or paragraph separator" if category in ("Zl", "Zp") else \
-                "a control character" if category == "Cc" else \
-                "an invisible format character" if category == "Cf" else "an unassigned or private character"
-            return f"holds {kind} ({label}); remove it"
-        if not char.isprintable() and char not in " \u00a0":
-            return f"holds an unprintable character (U+{ord(char):04X}); remove it"
-    return None
+        if char == "\u00a0":
+            continue
+        return _name_refused(char)
+    return None  # pragma: no cover - isprintable() said one character is not
+
+
+def _name_refused(char: str) -> str:
+    category = unicodedata.category(char)
+    name = unicodedata.name(char, "")
+    if not name and char in "\x00\x07\x08\x09\x0a\x0b\x0c\x0d\x1b\x7f":
+        name = {"\x00": "NUL", "\x07": "BEL (bell)", "\x08": "BACKSPACE", "\x09": "TAB", "\x0a": "LINE FEED",
+                "\x0b": "LINE TABULATION", "\x0c": "FORM FEED", "\x0d": "CARRIAGE RETURN", "\x1b": "ESC (escape)",
+                "\x7f": "DELETE"}[char]
+    label = f"U+{ord(char):04X}" + (f" {name}" if name else "")
+    if char == "\n":
+        return f"holds a line break ({label}); this field is a single line"
+    if char in _BIDI_CONTROLS:
+        kind = "a bidirectional control"
+    elif category in ("Zl", "Zp"):
+        kind = "a line or paragraph separator"
+    elif category == "Cc":
+        kind = "a control character"
+    elif category == "Cf" or _INVISIBLE_PRINTABLE.match(char):
+        kind = "an invisible character"
+    elif category == "Zs":
+        kind = "a space other than the plain space"
+    else:
+        kind = "an unassigned or private-use character"
+    return f"holds {kind} ({label}); remove it"
 
 
 def check_text(parsed: ParsedEntry) -> None:
-    """No text may hold control characters, be blank, break a single-line field or carry markup."""
+    """Every text: no control or invisible characters, not blank, on one line unless it is
+    Markdown, a real https URL where one is expected, no markup in plain text, Markdown that renders
+    to HTML the sanitiser keeps whole, and within its word limit."""
     data = parsed.data
-    for path, text, is_markdown in _texts(data):
-        if path in parsed.reported_paths:
+    reported = parsed.reported_paths
+    for path, text, how in texts(data):
+        if path in reported:
             continue
-        bad = refused_character(text, allow_newline=is_markdown)
-        if bad:
-            parsed.problem(path, bad)
-            continue
-        if not text.strip():
-            parsed.problem(path, "must not be blank")
-            continue
-        if not is_markdown and "\n" in text:
-            parsed.problem(path, "must be on a single line")
-            continue
-        if path[-1] == "url":
-            if not markup.is_https_url(text):
-                parsed.problem(path, "must be an https:// URL with a host name (no user name, spaces or quotes)")
-            continue
-        if is_markdown:
-            message = markup.problem(text)
-            if message:
-                parsed.problem(path, message)
-        limit = schema.max_words(path[0])
-        if limit is not None and len(text.split()) > limit:
-            parsed.problem(path, f"has {len(text.split())} words; keep it to at most {limit}")
+        message = _text_problem(text, how)
+        if message:
+            parsed.problem(path, message)
+
+
+def _text_problem(text: str, how: _TextField) -> str | None:
+    bad = refused_character(text, allow_newline=how.markdown)
+    if bad:
+        return bad
+    if not text.strip():
+        return "must not be blank"
+    if how.url:
+        if not markup.is_https_url(text):
+            return ("must be an https:// URL with a host name (such as https://example.org/page; "
+                    "no user name, IP address, spaces, quotes or backslashes)")
+        return None
+    if not any(char.isalnum() for char in text):
+        return "must hold words, not only spaces and punctuation"
+    if how.markdown:
+        message = markup.problem(text)
+        if message:
+            return message
+    else:
+        message = markup.plain_text_problem(text)
+        if message:
+            return message
+    if how.max_words is not None:
+        words = len(text.split())
+        if words > how.max_words:
+            return f"has {words} words; keep it to at most {how.max_words}"
+    return None
 
 
 def check_date(parsed: ParsedEntry) -> None:
@@ -265,7 +339,7 @@ def check_date(parsed: ParsedEntry) -> None:
     try:
         day = datetime.date.fromisoformat(value)
     except ValueError:
-        parsed.problem(("updated",), f"{value!r} is not a real date")
+        parsed.problem(("updated",), f"{shown(value)} is not a real date")
         return
     if day > datetime.date.today() + datetime.timedelta(days=1):
         parsed.problem(("updated",), f"{value} is in the future")
@@ -298,7 +372,7 @@ def check_catalog(entries: list[ParsedEntry], files_present: set[int] | None = N
             parsed.problem(("code",), f"{code} is also defined in {by_code[code].file}")
         else:
             by_code[code] = parsed
-    _check_names(entries)
+    check_names(entries)
     known = (files_present or set()) | set(by_code)
     for parsed in entries:
         code = _code_of(parsed)
@@ -310,45 +384,77 @@ def check_catalog(entries: list[ParsedEntry], files_present: set[int] | None = N
                 _check_reference(parsed, ("related", i), code, other, known, "related to")
         if "replaced_by" in parsed.data:
             _check_reference(parsed, ("replaced_by",), code, parsed.data["replaced_by"], known, "replaced by")
-    _check_replacement_cycles(by_code)
+    check_replacement_cycles(by_code)
 
 
-def _check_names(entries: list[ParsedEntry]) -> None:
-    """Aliases are specific: not generic words or numbers, not the title or alias of another code."""
-    titles: dict[str, int] = {}
+def check_names(entries: list[ParsedEntry]) -> None:
+    """Aliases are specific: not generic words or numbers, not the entry's own title, not the
+    title, former title or alias of another code. Names are compared as the alias index and the
+    scanner compare them (:func:`errdict._names.normalize`: NFKC, case folded, invisible characters
+    removed, white space collapsed)."""
+    normalize = names_mod.normalize
+    titles: dict[str, list[int]] = {}  # a title or former title -> the codes it names
     for parsed in entries:
         code = _code_of(parsed)
-        title = parsed.data.get("title") if code is not None else None
+        if code is None:
+            continue
+        title = parsed.data.get("title")
         if isinstance(title, str):
-            titles.setdefault(names_mod.normalize(title), code)  # type: ignore[arg-type]
-    owner: dict[str, tuple[int, str]] = {}
+            titles.setdefault(normalize(title), []).append(code)
+        former = parsed.data.get("former_titles")
+        if isinstance(former, list):
+            for item in former:
+                if isinstance(item, dict) and isinstance(item.get("title"), str):
+                    titles.setdefault(normalize(item["title"]), []).append(code)
+    holders: dict[str, list[tuple[int, ParsedEntry, int]]] = {}  # alias -> (code, entry, index)
     for parsed in entries:
         code = _code_of(parsed)
-        aliases = parsed.data.get("aliases") if code is not None else None
-        if code is None or not isinstance(aliases, list):
+        if code is None:
             continue
         own_title = parsed.data.get("title")
+        own_key = normalize(own_title) if isinstance(own_title, str) else None
         former = parsed.data.get("former_titles")
-        if isinstance(former, list) and isinstance(own_title, str):
+        if isinstance(former, list) and own_key is not None:
             for i, item in enumerate(former):
                 if isinstance(item, dict) and isinstance(item.get("title"), str) \
-                        and names_mod.normalize(item["title"]) == names_mod.normalize(own_title):
+                        and ("former_titles", i, "title") not in parsed.reported_paths \
+                        and normalize(item["title"]) == own_key:
                     parsed.problem(("former_titles", i, "title"), "is the current title; a former title differs from it")
+        aliases = parsed.data.get("aliases")
+        if not isinstance(aliases, list):
+            continue
+        seen_here: dict[str, int] = {}
         for i, alias in enumerate(aliases):
             if not isinstance(alias, str) or ("aliases", i) in parsed.reported_paths:
                 continue
-            key = names_mod.normalize(alias)
+            key = normalize(alias)
             why_generic = names_mod.too_generic(alias)
             if why_generic:
-                parsed.problem(("aliases", i), f"{alias!r} is too generic to name one code ({why_generic})")
-            elif isinstance(own_title, str) and key == names_mod.normalize(own_title):
+                parsed.problem(("aliases", i), f"{shown(alias)} is too generic to name one code ({why_generic})")
+            elif key == own_key:
                 parsed.problem(("aliases", i), "is the entry's own title; remove it")
-            elif key in titles and titles[key] != code:
-                parsed.problem(("aliases", i), f"{alias!r} is the title of {titles[key]}")
-            elif key in owner and owner[key][0] != code:
-                parsed.problem(("aliases", i), f"{alias!r} is already an alias of {owner[key][0]} ({owner[key][1]})")
+            elif key in seen_here:
+                parsed.problem(("aliases", i), f"is the same name as aliases[{seen_here[key]}] once case, width "
+                                               "and invisible characters are set aside; remove one")
+            elif any(other != code for other in titles.get(key, ())):
+                others = sorted({other for other in titles[key] if other != code})
+                parsed.problem(("aliases", i), f"{shown(alias)} is the title of {_list_codes(others)}; "
+                                               "an alias names one code only")
             else:
-                owner.setdefault(key, (code, parsed.file))
+                seen_here[key] = i
+                holders.setdefault(key, []).append((code, parsed, i))
+    for key, holding in holders.items():
+        if len({code for code, _, _ in holding}) < 2:
+            continue
+        for code, parsed, i in holding:
+            others = [(other, entry.file) for other, entry, _ in holding if other != code]
+            named = ", ".join(f"{other} ({file})" for other, file in others)
+            parsed.problem(("aliases", i), f"{shown(parsed.data['aliases'][i])} is also an alias of {named}; "
+                                           "an alias names one code only")
+
+
+def _list_codes(codes: list[int]) -> str:
+    return ", ".join(str(code) for code in codes)
 
 
 def _check_reference(parsed: ParsedEntry, path: tuple[Any, ...], code: int, other: Any, known: set[int],
@@ -361,23 +467,49 @@ def _check_reference(parsed: ParsedEntry, path: tuple[Any, ...], code: int, othe
         parsed.problem(path, f"{other} has no entry in codes/; add codes/{other}.yaml or remove the reference")
 
 
-def _check_replacement_cycles(by_code: dict[int, ParsedEntry]) -> None:
-    """replaced_by must lead to a code that is still in use, never back round to where it started."""
+def check_replacement_cycles(by_code: dict[int, ParsedEntry]) -> None:
+    """replaced_by must lead to a code that is still in use, never back round to where it started.
+    Each code on a circle is told the whole circle; codes that only lead into one are not (the
+    circle's own problems say what to fix). Linear in the number of entries."""
     def target(code: int) -> int | None:
         parsed = by_code.get(code)
         value = parsed.data.get("replaced_by") if parsed is not None else None
-        return value if type(value) is int else None
+        return value if type(value) is int and value != code else None  # a self-reference is reported apart
 
-    for code, parsed in by_code.items():
-        chain = [code]
-        step = target(code)
-        while step is not None and step not in chain and len(chain) <= len(by_code):
-            chain.append(step)
+    done: set[int] = set()
+    for start in by_code:
+        if start in done:
+            continue
+        position: dict[int, int] = {}
+        path: list[int] = []
+        step: int | None = start
+        while step is not None and step not in done and step not in position:
+            position[step] = len(path)
+            path.append(step)
             step = target(step)
-        if step is not None and step in chain and ("replaced_by",) not in parsed.reported_paths:
-            loop = " -> ".join(str(c) for c in chain[chain.index(step):] + [step])
-            parsed.problem(("replaced_by",), f"replacements run in a circle ({loop}); "
-                                             "the last code of a chain must not be replaced")
+        if step is not None and step in position:
+            circle = path[position[step]:]
+            for i, code in enumerate(circle):
+                parsed = by_code[code]
+                if ("replaced_by",) in parsed.reported_paths:
+                    continue
+                loop = " -> ".join(str(c) for c in circle[i:] + circle[:i] + [code])
+                parsed.problem(("replaced_by",), f"replacements run in a circle ({loop}); "
+                                                 "the last code of a chain must not be replaced")
+        done.update(path)
+
+
+def deleted_code_problems(committed: Iterable[int], present: set[int], codes_shown: str,
+                          data_shown: str) -> list[Problem]:
+    """A code the committed compiled catalog holds must keep its file: a code is never deleted."""
+    problems = []
+    for code in sorted(set(committed) - present):
+        file = f"{codes_shown.rstrip('/')}/{code}.yaml"
+        problems.append(Problem(file, 1, 1, "code", (
+            f"{code} is in the compiled catalog ({data_shown}) but has no file in codes/; a code is never "
+            f"deleted: restore {file} (git checkout -- {file}) and set status: removed "
+            "(with replaced_by: <code> where another code replaces it)")))
+    return problems
 
 
 def _code_of(parsed: ParsedEntry) -> int | None:

@@ -55,6 +55,9 @@ MAX_NODES = 5_000
 MAX_DEPTH = 8
 
 _PLAIN_INT = re.compile(r"-?(0|[1-9][0-9]*)\Z")
+# Longer numbers are not read at all: Python refuses to convert more than 4,300 digits, and no
+# field needs more than a few.
+_MAX_DIGITS = 40
 
 
 @dataclass(frozen=True, order=True)
@@ -69,7 +72,20 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}:"
-        return f"{where} {self.field}: {self.message}" if self.field else f"{where} {self.message}"
+        text = f"{where} {self.field}: {self.message}" if self.field else f"{where} {self.message}"
+        return text if text.isprintable() else printable(text)
+
+
+def printable(text: str) -> str:
+    """Text with every character that is not printable (controls, bidirectional overrides,
+    invisible and separator characters, a file name's escape sequence) written as an escape, so
+    that a problem line never carries them to a terminal or a log."""
+    return "".join(char if char.isprintable() else _escape(char) for char in text)
+
+
+def _escape(char: str) -> str:
+    point = ord(char)
+    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}" if point < 0x10000 else f"\\U{point:08x}"
 
 
 def format_path(path: tuple) -> str:
@@ -175,6 +191,9 @@ def parse_entry_text(file: str, raw: bytes) -> ParsedEntry:
     except RecursionError:
         return fail(*(_too_deep(text) or (1, 1)), _TOO_DEEP)
     except yaml.MarkedYAMLError as exc:
+        if "maximum nesting depth" in str(exc.problem):  # libyaml's own limit, far beyond ours
+            where = _too_deep(text) or _flow_too_deep(text) or _line_col_of(exc.problem_mark)
+            return fail(*where, _TOO_DEEP)
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "cannot be parsed"
         return fail(*(_line_col_of(mark) if mark else (1, 1)), f"invalid YAML: {reason}")
@@ -217,6 +236,30 @@ def _too_deep(text: str) -> tuple[int, int] | None:
                 depth -= 1
     except yaml.YAMLError:
         return None
+    return None
+
+
+def _flow_too_deep(text: str) -> tuple[int, int] | None:
+    """Where brackets ([ and {) first nest MAX_DEPTH deep, quoted text and comments aside: libyaml
+    refuses flow collections nested 1,000 deep while scanning, before it reports any event."""
+    depth, i, size = 0, 0, len(text)
+    while i < size:
+        char = text[i]
+        if char in "[{":
+            depth += 1
+            if depth >= MAX_DEPTH:
+                return _line_col(text, i)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        elif char in "\"'":
+            end = i + 1
+            while end < size and text[end] != char:
+                end += 2 if char == '"' and text[end] == "\\" else 1
+            i = end
+        elif char == "#" and (i == 0 or text[i - 1] in " \n"):
+            newline = text.find("\n", i)
+            i = size if newline < 0 else newline
+        i += 1
     return None
 
 
@@ -296,6 +339,10 @@ class _Builder:
         tag, value = node.tag, node.value
         here = _line_col_of(node.start_mark)
         if tag == _INT:
+            if len(value) > _MAX_DIGITS:
+                self.parsed.problem_at(here, path, f"a number of {len(value):,} characters; no field holds a number "
+                                                   "that long (a code has 3 to 6 digits)")
+                return value
             if _PLAIN_INT.match(value):
                 return int(value)
             if ":" in value:

@@ -104,7 +104,7 @@
   function addHeaderSearch() {
     var header = document.querySelector(".md-header__inner");
     if (!header || document.querySelector(".errdict-header-search") || document.querySelector("[data-errdict-search-page]")) { return; }
-    var form = element("form", { "class": "errdict-header-search errdict-search-form", role: "search",
+    var form = element("form", { "class": "errdict-header-search errdict-search-form", role: "search", "aria-label": "Search codes from any page",
       action: new URL("search/", siteRoot()).href, method: "get", "data-errdict-search": "" });
     var label = element("label", { "for": "errdict-header-search-input", "class": "errdict-visually-hidden" }, "Search codes");
     var input = element("input", { id: "errdict-header-search-input", name: "q", type: "search",

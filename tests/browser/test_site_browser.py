@@ -1,150 +1,215 @@
-"""The built help site in a real browser (Chromium via Playwright), served on 127.0.0.1."""
+"""The help site in a real browser: search, go to code, the first screen of a code page, filters that
+live in the address, the copy button, print, link previews and accessibility (axe-core)."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
-from conftest import ARTIFACTS, VIEWPORTS
-from playwright.sync_api import expect
+
+import errdict
+from conftest import ARTIFACTS, AXE, VIEWPORTS
+from test_lookup import SEARCH_TABLE
 
 pytestmark = pytest.mark.browser
 
-
-def search_results(page):
-    return page.locator(".md-search-result__item")
+REFERENCE_CODE = next(err.code for err in errdict.iter_codes() if not err.explained and err.product == "voice")
 
 
-def test_home_loads_without_console_errors(page, base_url):
-    page.goto(base_url)
+def settle(page, ms: int = 150) -> None:
     page.wait_for_load_state("networkidle")
-    expect(page.locator("h1")).to_have_text("The LC Phone error dictionary")
-    expect(page.locator("#errdict-home-search")).to_be_visible()
-    expect(page.locator("#errdict-goto-home")).to_be_visible()
-    assert page.errors == []
+    page.wait_for_timeout(ms)
 
 
-def test_searching_a_code_gives_its_page_first(page, base_url):
+def test_home_loads_without_console_errors_and_counts_both_kinds(page, base_url):
     page.goto(base_url)
-    page.locator("#errdict-home-search").fill("21610")
-    first = search_results(page).first
-    expect(first).to_contain_text("21610: Attempt to send to unsubscribed recipient", timeout=10_000)
-    assert re.search(r"/codes/21610/(\?|$)", first.locator("a").first.get_attribute("href"))
+    settle(page)
+    assert page.errors == []
+    text = page.inner_text("article")
+    explained = sum(1 for err in errdict.iter_codes() if err.explained)
+    assert f"{explained} codes explained in full" in text and "2809 codes" in text
+
+
+@pytest.mark.parametrize("query, first", SEARCH_TABLE)
+def test_the_site_search_puts_the_same_code_first_as_errdict_search(page, base_url, query, first):
+    page.goto(f"{base_url}search/?q={query.replace('#', '%23').replace('&', '%26')}")
+    page.wait_for_selector(".errdict-search-result", timeout=10_000)
+    shown = page.eval_on_selector_all(".errdict-search-result a", "links => links.map(a => a.textContent)")
+    assert shown[0].startswith(f"{first} "), shown[:3]
+    assert errdict.search(query)[0].code == first
     assert page.errors == []
 
 
-def test_header_search_finds_a_code_by_alias_words(page, base_url):
-    page.goto(base_url + "codes/30003/")
-    query = page.locator("input[data-md-component=search-query]")
-    query.click()
-    page.keyboard.type("replied STOP")
-    expect(search_results(page).first).to_contain_text("21610:", timeout=10_000)
+def test_typing_in_the_header_box_on_a_code_page_shows_results_and_enter_opens_the_first(page, base_url):
+    page.goto(f"{base_url}codes/21610/")
+    page.fill("#errdict-header-search-input", "carrier violation")
+    page.wait_for_selector(".errdict-header-search .errdict-search-result")
+    assert page.inner_text(".errdict-header-search .errdict-search-result").startswith("30007")
+    page.press("#errdict-header-search-input", "Enter")
+    page.wait_for_url("**/codes/30007/")
 
 
 def test_go_to_code_lands_on_the_code_page(page, base_url):
     page.goto(base_url)
-    page.locator("#errdict-goto-home").fill("21610")
-    page.locator("#errdict-goto-home").press("Enter")
-    page.wait_for_url(re.compile(r"/codes/21610/$"))
-    expect(page.locator("h1")).to_have_text("21610: Attempt to send to unsubscribed recipient")
+    page.fill("#errdict-goto-home", "Error 21610")
+    page.click(".errdict-goto button")
+    page.wait_for_url("**/codes/21610/")
 
 
-def test_unknown_code_gets_a_message_not_a_404(page, base_url):
+def test_an_unknown_code_gets_the_nearest_codes_and_the_upstream_page(page, base_url):
     page.goto(base_url)
-    page.locator("#errdict-goto-home").fill("99999")
-    page.locator("form[data-errdict-goto] button").click()
-    message = page.locator(".errdict-goto__message")
-    expect(message).to_contain_text("There is no code 99999 in the dictionary")
-    assert page.url == base_url
-    page.locator("#errdict-goto-home").fill("hello")
-    page.locator("#errdict-goto-home").press("Enter")
-    expect(message).to_contain_text("A code is a number")
-    assert page.errors == []
+    page.fill("#errdict-goto-home", "21609" if 21609 not in errdict.default_catalog() else "99998")
+    page.click(".errdict-goto button")
+    message = page.wait_for_selector(".errdict-goto__message--shown")
+    links = message.eval_on_selector_all("a", "links => links.map(a => [a.textContent, a.href])")
+    asked = int(page.input_value("#errdict-goto-home"))
+    nearest = list(errdict.default_catalog().suggestions(asked))
+    assert [int(text) for text, _ in links[:3]] == nearest
+    assert links[-1][1] == f"https://www.twilio.com/docs/api/errors/{asked}"
 
 
-def test_404_page_offers_the_go_to_code_box(page, base_url, site_dir):
-    # The 404 page's links are absolute for the published site, so read it as the host serves it.
-    page.set_content((site_dir / "404.html").read_text("utf-8"))
-    expect(page.locator("h1")).to_have_text("Page not found")
-    expect(page.locator("form[data-errdict-goto] input")).to_be_visible()
-    expect(page.locator("form.errdict-search input[name=q]")).to_be_visible()
+def test_the_404_page_for_an_unknown_code_offers_the_nearest_codes(page, base_url):
+    response = page.goto(f"{base_url}codes/21609/" if 21609 not in errdict.default_catalog() else f"{base_url}codes/99998/")
+    assert response.status == 404
+    message = page.wait_for_selector(".errdict-goto__message--shown")
+    assert "nearest known codes" in message.inner_text()
+    assert "twilio.com/docs/api/errors/" in message.inner_html()
 
 
-def test_code_page_shows_causes_and_solutions(page, base_url):
-    page.goto(base_url + "codes/21610/")
-    causes = page.locator("#causes + ul > li")
-    solutions = page.locator("#solutions + ol > li")
-    expect(causes).to_have_count(4)
-    expect(solutions).to_have_count(5)
-    expect(causes.first).to_contain_text("replied STOP")
-    expect(page.locator(".errdict-facts")).to_contain_text("Never retry")
-    expect(page.get_by_role("link", name="Edit this entry")).to_have_attribute(
-        "href", "https://github.com/errdict/errdict/edit/main/codes/21610.yaml")
-    assert page.errors == []
-
-
-def test_short_link_redirects(page, base_url):
-    page.goto(base_url + "21610/")
-    page.wait_for_url(re.compile(r"/codes/21610/$"))
-
-
-def test_index_filter_narrows_the_table(page, base_url):
-    page.goto(base_url + "codes/")
-    rows = page.locator("table.errdict-codes tbody tr")
-    visible = page.locator("table.errdict-codes tbody tr:not([hidden])")
-    total = rows.count()
-    assert total > 100
-    expect(visible).to_have_count(total)
-    page.locator(".errdict-filter input[name=text]").fill("unsubscribed")
-    expect(visible).to_have_count(1)
-    expect(visible.first).to_contain_text("21610")
-    page.locator(".errdict-filter input[name=text]").fill("")
-    page.locator(".errdict-filter select[name=product]").select_option("voice")
-    voice = visible.count()
-    assert 0 < voice < total
-    assert set(visible.evaluate_all("rows => rows.map(r => r.dataset.product)")) == {"voice"}
-    page.locator(".errdict-filter select[name=level]").select_option("warning")
-    assert visible.count() < voice
-    expect(page.locator(".errdict-count")).to_contain_text(f"of {total} codes")
-    assert page.errors == []
-
-
-def test_index_sorts_by_column(page, base_url):
-    page.goto(base_url + "codes/")
-    first_code = lambda: page.locator("table.errdict-codes tbody tr td:first-child").first.inner_text()  # noqa: E731
-    codes = page.locator("table.errdict-codes tbody tr td:first-child").all_inner_texts()
-    assert first_code() == min(codes, key=int)
-    page.locator("th[data-sort=num]").click()  # already ascending: now descending
-    assert first_code() == max(codes, key=int)
-    page.locator("th", has_text="Product").click()
-    products = page.locator("table.errdict-codes tbody tr td:nth-child(4)").all_inner_texts()
-    assert products == sorted(products, key=str.lower)
+@pytest.mark.parametrize("viewport, screens", [("desktop", 1.0), ("phone", 1.5)])
+def test_what_to_do_is_on_the_first_screen(open_page, base_url, viewport, screens):
+    tab = open_page(viewport)
+    tab.goto(f"{base_url}codes/21610/")
+    settle(tab)
+    height = VIEWPORTS[viewport]["height"] * screens
+    for selector in (".errdict-facts dd.errdict-retry-never", ".errdict-facts div:nth-child(2) dd",
+                     ".errdict-facts div:nth-child(3) dd", ".errdict-solutions li:first-child"):
+        box = tab.locator(selector).bounding_box()
+        assert box is not None and box["y"] + box["height"] <= height, (selector, box)
+    description = tab.locator("#what-it-means").bounding_box()
+    assert description["y"] > tab.locator(".errdict-solutions").bounding_box()["y"]
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-def test_screenshots(browser, base_url, viewport):
-    """Home, a code page and the index at desktop and phone widths, for people to look at."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    context = browser.new_context(viewport=VIEWPORTS[viewport])
+def test_a_way_back_to_the_product_and_the_index_on_every_width(open_page, base_url, viewport):
+    tab = open_page(viewport)
+    tab.goto(f"{base_url}codes/{REFERENCE_CODE}/")
+    crumbs = tab.locator(".errdict-crumbs a")
+    assert crumbs.count() == 3 and all(crumbs.nth(i).is_visible() for i in range(3))
+    crumbs.nth(2).click()
+    tab.wait_for_url("**/products/voice/")
+    tab.locator(".errdict-crumbs a").nth(1).click()
+    tab.wait_for_url("**/codes/")
+
+
+def test_a_reference_page_is_honest_and_points_upstream(page, base_url):
+    page.goto(f"{base_url}codes/{REFERENCE_CODE}/")
+    text = page.inner_text("article")
+    assert "Not explained yet" in text and "What to check first for Voice codes" in text
+    assert page.locator(f'a[href="https://www.twilio.com/docs/api/errors/{REFERENCE_CODE}"]').count() >= 1
+
+
+def test_the_index_filter_narrows_the_table_lives_in_the_address_and_survives_back(page, base_url):
+    page.goto(f"{base_url}codes/")
+    rows = page.locator("table.errdict-codes tbody tr")
+    total = rows.count()
+    assert total == 2809
+    page.fill("form.errdict-filter input[name=q]", "carrier")
+    page.select_option("form.errdict-filter select[name=kind]", "full")
+    visible = page.eval_on_selector_all("table.errdict-codes tbody tr", "rows => rows.filter(r => !r.hidden).length")
+    assert 0 < visible < 100
+    assert "q=carrier" in page.url and "kind=full" in page.url
+    shared = page.url
+    page.click("table.errdict-codes tbody tr:not([hidden]) a")
+    page.wait_for_url("**/codes/*/")
+    page.go_back()
+    page.wait_for_url(shared)
+    settle(page)
+    assert page.input_value("form.errdict-filter input[name=q]") == "carrier"
+    again = page.eval_on_selector_all("table.errdict-codes tbody tr", "rows => rows.filter(r => !r.hidden).length")
+    assert again == visible
+    fresh = page.context.new_page()
+    fresh.goto(shared)
+    assert fresh.eval_on_selector_all("table.errdict-codes tbody tr", "rows => rows.filter(r => !r.hidden).length") == visible
+
+
+def test_a_product_page_can_be_filtered_too(page, base_url):
+    page.goto(f"{base_url}products/a2p-10dlc/?q=vetting")
+    settle(page)
+    titles = page.eval_on_selector_all("table.errdict-codes tbody tr:not([hidden]) .errdict-row-title",
+                                       "cells => cells.map(c => c.textContent)")
+    assert titles and all("vetting" in title.lower() for title in titles)
+
+
+def test_the_index_sorts_by_column(page, base_url):
+    page.goto(f"{base_url}codes/")
+    page.click("table.errdict-codes th:first-child")  # ascending -> descending
+    first = page.inner_text("table.errdict-codes tbody tr:first-child td:first-child")
+    assert int(first) == max(errdict.default_catalog().codes())
+
+
+def test_the_customer_text_copies_to_the_clipboard(browser, base_url):
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], permissions=["clipboard-read", "clipboard-write"])
     tab = context.new_page()
-    for name, path in (("home", ""), ("code-21610", "codes/21610/"), ("index", "codes/")):
+    tab.goto(f"{base_url}codes/21610/")
+    tab.click("button.errdict-copy")
+    tab.wait_for_function("document.querySelector('button.errdict-copy').textContent === 'Copied'")
+    assert tab.evaluate("navigator.clipboard.readText()") == errdict.lookup(21610).tell_customer
+    context.close()
+
+
+def test_link_previews_carry_the_code_title_and_summary(page, base_url):
+    page.goto(f"{base_url}codes/30007/")
+    og = page.get_attribute('meta[property="og:title"]', "content")
+    assert og == f"30007: {errdict.lookup(30007).title}"
+    assert page.get_attribute('meta[property="og:description"]', "content") == errdict.lookup(30007).summary
+    assert page.get_attribute('meta[name="twitter:title"]', "content") == og
+
+
+def test_printing_keeps_the_address_and_the_date_and_drops_the_furniture(page, base_url):
+    page.goto(f"{base_url}codes/21610/")
+    page.emulate_media(media="print")
+    printed = page.locator(".errdict-print-only")
+    assert printed.is_visible()
+    assert "codes/21610/" in printed.inner_text() and errdict.lookup(21610).updated in printed.inner_text()
+    assert not page.locator(".md-header").is_visible() and not page.locator(".errdict-crumbs").is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.pdf(path=str(ARTIFACTS / "code-21610-print.pdf"))
+
+
+def test_links_in_text_are_underlined_not_told_apart_by_colour_alone(page, base_url):
+    page.goto(f"{base_url}codes/21610/")
+    for selector in (".errdict-crumbs a", ".errdict-links a", ".errdict-related a"):
+        decoration = page.eval_on_selector(selector, "a => getComputedStyle(a).textDecorationLine")
+        assert "underline" in decoration, selector
+
+
+AXE_PAGES = {"home": "", "index": "codes/", "full-code": "codes/21610/", "reference-code": f"codes/{REFERENCE_CODE}/",
+             "product": "products/messaging/", "search": "search/?q=opt+out", "404": "codes/99998/"}
+
+
+@pytest.mark.parametrize("name", list(AXE_PAGES))
+def test_no_serious_or_critical_accessibility_violation(page, base_url, name):
+    assert AXE.exists(), f"{AXE} is missing: `npm ci` installs axe-core (.ci/setup does)"
+    page.goto(base_url + AXE_PAGES[name])
+    settle(page, 300)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+               if v["impact"] in ("serious", "critical")]
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"axe-{name}.json").write_text(json.dumps(result["violations"], indent=2), "utf-8")
+    assert serious == []
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_screenshots(open_page, base_url, viewport):
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab = open_page(viewport)
+    for name, path in (("home", ""), ("code", "codes/21610/"), ("reference", f"codes/{REFERENCE_CODE}/"),
+                       ("index", "codes/")):
         tab.goto(base_url + path)
-        tab.wait_for_load_state("networkidle")
-        target = ARTIFACTS / f"{name}-{viewport}.png"
-        tab.screenshot(path=str(target), full_page=(name != "index"))
-        assert target.stat().st_size > 10_000
-    context.close()
-
-
-def test_printed_code_page_is_the_content_alone(browser, base_url):
-    context = browser.new_context(viewport=VIEWPORTS["desktop"])
-    tab = context.new_page()
-    tab.goto(base_url + "codes/21610/")
-    tab.emulate_media(media="print")
-    for hidden in (".md-header", ".md-footer", ".errdict-meta", ".md-search"):
-        expect(tab.locator(hidden).first).to_be_hidden()
-    expect(tab.locator("h1")).to_be_visible()
-    expect(tab.locator("#causes + ul")).to_be_visible()
-    ARTIFACTS.mkdir(exist_ok=True)
-    tab.screenshot(path=str(ARTIFACTS / "print-code-21610.png"), full_page=True)
-    tab.pdf(path=str(ARTIFACTS / "print-code-21610.pdf"))
-    context.close()
+        settle(tab)
+        tab.screenshot(path=str(ARTIFACTS / f"{name}-{viewport}.png"))
+        assert tab.errors == [], (name, tab.errors)
+    assert tab.title() == "All codes - errdict"
