@@ -199,7 +199,7 @@ class Catalog:
         and :class:`UnknownCodeError` (a LookupError) when the code is well formed but not in the
         catalog, with the nearest known codes as suggestions.
         """
-        found = self._cache.get(code) if type(code) is int else None  # type: ignore[arg-type]
+        found = self._cache.get(code) if isinstance(code, int) and type(code) is int else None
         if found is not None:
             return found
         number = parse_code(code)

@@ -25,6 +25,8 @@ from ._walk import _Place, loads_document, snippet, walk
 
 # A form field: key=value, the key after the start, white space or a separator of fields.
 _FORM_FIELD = re.compile(r"(?<![^\s&?;,\"'(\[{])([A-Za-z0-9_.\-\[\]]++)=([^&\s\"'<>]*+)")
+# An encoded character a rule could need decoded: an opening bracket, a quote, a space, a slash, a colon.
+_ENCODED = re.compile(r"%(?:7b|5b|2[02f]|3a)", re.IGNORECASE)
 # What makes an encoded value worth decoding: an encoded character, and a word a rule starts at.
 _WORTH_DECODING = re.compile(r"err|code|%7b|%5b|\{|\[", re.IGNORECASE)
 
@@ -61,21 +63,28 @@ class LineScanner:
         self.include_unknown = include_unknown
 
     def text(self, text: str, lineno: int | None, seen: set[int], out: list[Finding], *, numeric: bool = True,
-             labels: bool = True, offset: int = 0, strict: bool = False, path: str | None = None) -> None:
+             labels: bool = True, offset: int = 0, strict: bool = False, path: str | _Place | None = None) -> None:
         """The text rules over one line (or one string value at path), columns shifted by offset."""
-        for start, end, code, kind, known in self.rules.hits(text, self.include_unknown, numeric, labels, strict):
+        hits = self.rules.hits(text, self.include_unknown, numeric, labels, strict)
+        if not hits:
+            return
+        for start, end, code, kind, known in hits:
             if code in seen:
                 continue
             seen.add(code)
+            if isinstance(path, _Place):
+                path = path.pointer()  # built only for a finding
             span = (start + offset, end + offset)
             out.append(Finding(code, kind, lineno, None if path is not None else span[0] + 1, span, path,
                                snippet(text[start:end]), known))
 
     def document(self, value: Any, lineno: int | None, out: list[Finding], field_kind: str = "json-field",
-                 seen: set[int] | None = None, path: str = "") -> None:
-        """A decoded JSON document found at line lineno (at path within the line, for a form field's)."""
+                 seen: set[int] | None = None, path: str = "", numeric: bool = True, labels: bool = True) -> None:
+        """A decoded JSON document found at line lineno (at path within the line, for a form field's).
+        ``numeric``/``labels`` False: its text holds no anchor of those rules (see _walk.walk)."""
         found: list[Finding] = []
-        walk(value, self.rules, self.include_unknown, lineno, found, field_kind, self._value_text(lineno))
+        walk(value, self.rules, self.include_unknown, lineno, found, field_kind,
+             self._value_text(lineno, numeric, labels), numeric, labels)
         if seen is None and not path:
             out.extend(found)
             return
@@ -85,12 +94,12 @@ class LineScanner:
                     seen.add(finding.code)
                 out.append(finding._replace(path=path + (finding.path or "")) if path else finding)
 
-    def _value_text(self, lineno: int | None):  # type: ignore[no-untyped-def]
+    def _value_text(self, lineno: int | None, numeric: bool = True, labels: bool = True):  # type: ignore[no-untyped-def]
+        """The scanner of a document's string values: the text rules, and its encoded form fields."""
         def scan_value(text: str, place: _Place, seen: set[int], out: list[Finding]) -> None:
-            pointer = place.pointer()
-            self.text(text, lineno, seen, out, path=pointer)
+            self.text(text, lineno, seen, out, path=place, numeric=numeric, labels=labels)
             if "%" in text and "=" in text:
-                self._encoded_fields(text, lineno, out, seen, True, True, pointer)
+                self._encoded_fields(text, lineno, out, seen, numeric, labels, place.pointer())
         return scan_value
 
     def line(self, text: str, lineno: int | None, out: list[Finding], *, numeric: bool = True, labels: bool = True,
@@ -103,10 +112,10 @@ class LineScanner:
                 at, value = found
                 if at:
                     self.text(text[:at], lineno, seen, out, numeric=numeric, labels=labels, offset=offset)
-                self.document(value, lineno, out, seen=seen)
+                self.document(value, lineno, out, seen=seen, numeric=numeric, labels=labels)
                 return
         self.text(text, lineno, seen, out, numeric=numeric, labels=labels, offset=offset, strict=strict)
-        if not strict and "=" in text and ("%" in text or "+" in text):
+        if not strict and "=" in text and ("+" in text or _ENCODED.search(text) is not None):
             self._encoded_fields(text, lineno, out, seen, numeric, labels, "")
 
     def _encoded_fields(self, text: str, lineno: int | None, out: list[Finding], seen: set[int], numeric: bool,

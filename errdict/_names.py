@@ -138,3 +138,13 @@ def too_generic(name: str) -> str | None:
     if not _QUOTED_WORD.search(name) and all(word in GENERIC_WORDS or word.isdigit() for word in words):
         return "every word in it is a generic word or a number"
     return None
+
+
+def fold(text: str, low: str | None = None) -> tuple[str, list[int] | None]:
+    """:func:`fold_with_offsets` for a scanner: the folded text and the start in ``text`` of each
+    of its characters, or None when the text is ASCII (the offsets are then the text's own).
+    ``low`` is ``text.lower()`` when the caller already has it."""
+    if text.isascii():
+        return (low if low is not None else text.lower()), None
+    folded, starts, _ = fold_with_offsets(text)
+    return folded, starts

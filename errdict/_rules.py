@@ -49,35 +49,61 @@ from ._codes import CODE_DIGITS, is_code
 from ._names import normalize
 
 # --- the number ------------------------------------------------------------------------------------
-# What may follow a number that makes it an amount, a duration, a size or a count, not a code.
-_UNITS = (r"(?:usd|eur|gbp|cad|aud|inr|jpy|chf|mxn|brl|dollars?+|cents?+|euros?+|credits?+|ms|msecs?+|"
-          r"millis(?:econds?+)?+|secs?+|seconds?+|mins?+|minutes?+|hrs?+|hours?+|days?+|bytes?+|kb|"
-          r"kib|mb|mib|gb|gib|percent|pct|items|rows|records|times|users|contacts|attempts|retries|"
-          r"requests|segments|points|units|pieces|pcs|entries)")
-# A code: 3 to 6 digits, not part of a longer number, a decimal, a date, a time, a range or a word,
-# and not an amount ("30007" yes; "300.10", "2024-05-01", "12:30", "415-555", "30007abc",
-# "30007 USD", "30007 (USD)", "30007 €", "30007ms" no). Group 1: the digits.
-_NUM = (r"(" + CODE_DIGITS + r"+)(?![0-9]|[.,:/\-][0-9]|[A-Za-z_])"
-        r"(?![ \t]*+\(?+" + _UNITS + r"(?![A-Za-z0-9]))(?![ \t]*+[%$\u20ac\u00a3\u00a5\u20b9\u00a2])")
+# What may follow a number that makes it an amount, a duration, a size or a count, not a code
+# (checked after a rule matched, by amount_follows(): a set is quicker than a pattern of them all).
+UNIT_WORDS = frozenset(
+    "usd eur gbp cad aud inr jpy chf mxn brl dollar dollars cent cents euro euros credit credits ms msec msecs "
+    "millis millisecond milliseconds sec secs second seconds min mins minute minutes hr hrs hour hours day days "
+    "byte bytes kb kib mb mib gb gib percent pct items rows records times users contacts attempts retries "
+    "requests segments points units pieces pcs entries".split())
+_MAY_START_AMOUNT = frozenset(" \t(%$\u20ac\u00a3\u00a5\u20b9\u00a2")
+_AFTER_NUMBER = re.compile(r"[ \t]*+\(?+([A-Za-z]++|[%$\u20ac\u00a3\u00a5\u20b9\u00a2])")
+# A code: 3 to 6 digits, not part of a longer number, a decimal, a date, a time, a range or a word
+# ("30007" yes; "300.10", "2024-05-01", "12:30", "415-555", "30007abc", "30007ms" no); and not an
+# amount ("30007 USD", "30007 (USD)", "30007 €", "30007 items": see amount_follows).
+_NUM_AFTER = r"(?![0-9]|[.,:/\-][0-9]|[A-Za-z_])"
+
+
+def _num(name: str) -> str:
+    """The pattern of a code, its digits in the group of that name."""
+    return "(?P<" + name + ">" + CODE_DIGITS + "+)" + _NUM_AFTER
+
+
+def amount_follows(text: str, end: int) -> bool:
+    """Whether a unit, a currency or a count noun follows the number that ends at end."""
+    if end >= len(text) or text[end] not in _MAY_START_AMOUNT:
+        return False
+    match = _AFTER_NUMBER.match(text, end)
+    if match is None:
+        return False
+    word = match.group(1)
+    return not word.isalpha() or word.lower() in UNIT_WORDS
+
+
 _FLAGS = re.ASCII | re.IGNORECASE
 # A quote, possibly escaped (a JSON document logged inside a JSON string: \"error_code\": \"30007\").
 _Q = r"(?:\\?+[\"'])?+"
+# A SQLSTATE right after the number: MySQL's "ERROR 1045 (28000): Access denied".
+_NO_SQLSTATE = r"(?![ \t]*+\([0-9A-Z]{5}\))"
 
-# An error-code key: ErrorCode=30007, "error_code": "21614", Error Code: 30007, err_code=30003.
-# Group "explicit": the key spells out "error code", the name the upstream provider uses.
-_KEY_AT = re.compile(r"(?:(?P<explicit>error[ _.\-]?+code)|err[_\-]?+code|error[_\-]?+num(?:ber)?+)" + _Q +
-                     r"[ \t]*+(?:(?:[:=#]|\bis\b)[ \t]*+)?+" + _Q + r"[ \t]*+" + _NUM, _FLAGS)
-# An error word directly before the number: Error 30007, ERROR: 21610, err 30003, Error #30007,
-# Error-30007, Error - 30007 (but not "Error -30007", a negative number).
-_WORD_AT = re.compile(r"(?<![A-Za-z0-9])err(?:or)?+(?![A-Za-z0-9])[ \t]*+"
-                      r"(?:[:=][ \t]*+|-[ \t]++|(?<![ \t])-)?+(?:\#[ \t]*+)?+" + _NUM, _FLAGS)
+# The rules that start at an "err", one pattern tried once at each (named groups: which rule matched,
+# and its number):
+# * an error page URL of the upstream documentation: .../docs/errors/21610, .../docs/api/errors/21610;
+# * an error-code key: ErrorCode=30007, "error_code": "21614", Error Code: 30007, err_code=30003,
+#   lastErrorCode=30007 (a word starts there: after a non-letter, or at a camel-case hump; group
+#   "explicit": the key spells out "error code", the name the upstream provider uses);
+# * an error word directly before the number: Error 30007, ERROR: 21610, err 30003, Error #30007,
+#   Error-30007, Error - 30007 (not "Error -30007", a negative number; not "errors: 30007", a count).
+_ERR_AT = re.compile(
+    r"(?:(?<=/docs/)|(?<=/docs/api/))errors/" + _num("url") +
+    r"|(?:(?<![A-Za-z0-9])|(?-i:(?<=[a-z0-9])(?=E)|(?<=[A-Z])(?=E[a-z])))"
+    r"(?:(?P<explicit>error[ _.\-]?+code)|err[_\-]?+code|error[_\-]?+num(?:ber)?+)" + _Q +
+    r"[ \t]*+(?:(?:[:=#]|\bis\b)[ \t]*+)?+" + _Q + r"[ \t]*+" + _num("key") +
+    r"|(?<![A-Za-z0-9])err(?:or)?+(?![A-Za-z0-9])[ \t]*+(?:[:=][ \t]*+|-[ \t]++|(?<![ \t])-)?+(?:\#[ \t]*+)?+" +
+    _num("word") + _NO_SQLSTATE, _FLAGS)
 # "code" (a key or the word) directly before the number; counts only on a line with an error word.
 _CODE_AT = re.compile(r"(?<![A-Za-z0-9_\-])code" + _Q + r"[ \t]*+(?:(?:[:=#]|\bis\b)[ \t]*+)?+" + _Q +
-                      r"[ \t]*+" + _NUM, _FLAGS)
-# An error page URL of the upstream documentation: .../docs/errors/21610, .../docs/api/errors/21610.
-_URL_AT = re.compile(r"/docs/(?:api/)?+errors/" + _NUM, _FLAGS)
-# A SQLSTATE right after the number: MySQL's "ERROR 1045 (28000): Access denied".
-_SQLSTATE_AFTER = re.compile(r"[ \t]*+\([0-9A-Z]{5}\)", re.ASCII)
+                      r"[ \t]*+" + _num("code") + _NO_SQLSTATE, _FLAGS)
 # Error words that make "code 30007" an error code, each tried where its start occurs in the line.
 _ERROR_WORD_STARTS = ("err", "fail", "undeliver", "reject", "exception", "more_info", "warn", "invalid",
                       "blocked", "denied")
@@ -95,6 +121,9 @@ FOREIGN_SYSTEMS = frozenset(
     "mysql mariadb sql sqlite sqlite3 postgres postgresql pg psql pgsql ora oracle db database db2 mssql odbc "
     "jdbc mongo mongodb redis os system sys socket sockets winsock win win32 windows winhttp wininet http https "
     "curl ssl tls smtp imap pop3 ldap dns ftp ssh kernel exit npm git errno posix".split())
+_FOREIGN_SUFFIXES = tuple(FOREIGN_SYSTEMS)
+_NOT_ERROR_CODES = OTHER_CODES | FOREIGN_SYSTEMS
+_NOT_ERROR_SUFFIXES = tuple(_NOT_ERROR_CODES)
 # A line that names another system's error numbers: no number on it is an unknown upstream code.
 _FOREIGN_LINE = re.compile(r"sqlstate|errno|winerror|wsae[a-z]|mysql|mariadb|postgres|psql|sqlite|oracle|"
                            r"(?<![a-z])ora-[0-9]|odbc|jdbc|mssql|http/[0-9]|econn[a-z]|etimedout|enoent|eacces")
@@ -137,7 +166,7 @@ ERROR_LEVELS = frozenset({"error", "err", "warn", "warning", "fatal", "critical"
                           "emergency", "severe"})
 ERROR_PARENTS = frozenset({"error", "errors", "err", "lasterror", "errorinfo", "errordetails", "exception",
                            "failure", "failures", "problem", "problems", "fault"})
-LEADING_NUMBER = re.compile(r"[ \t]*+[\"']?+[ \t]*+" + _NUM, _FLAGS)
+LEADING_NUMBER = re.compile(r"[ \t]*+[\"']?+[ \t]*+" + _num("number"), _FLAGS)
 
 _KEY_CACHE: dict[str, str] = {}
 _BODY_CACHE: dict[str, bool] = {}
@@ -190,17 +219,6 @@ def lower(text: str) -> str:
     return low if len(low) == len(text) else "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
 
 
-def _starts_word(text: str, at: int) -> bool:
-    """Whether a word starts at `at`: after a non-letter, or at a camel-case hump
-    (lastErrorCode, SMSErrorCode), but not inside a word (terror, TERROR)."""
-    if at == 0 or not text[at - 1].isalnum():
-        return True
-    if text[at] != "E":
-        return False
-    before = text[at - 1]
-    return before.islower() or before.isdigit() or (at + 1 < len(text) and text[at + 1].islower())
-
-
 def has_error_word(low: str) -> bool:
     """Whether a lowered line holds an error word (as a whole word: not the "err" of "Terry")."""
     for start in _ERROR_WORD_STARTS:
@@ -212,19 +230,26 @@ def has_error_word(low: str) -> bool:
     return False
 
 
-def _word_before(low: str, end: int) -> str:
-    """The word just before position end, skipping separators: "zip_code" -> "zip", "MySQL: error" -> "mysql"."""
-    head = low[max(0, end - 40):end].rstrip(" \t_-\"':[](){}/\\|.,")
+_SEPARATORS = " \t_-\"':[](){}/\\|.,"
+
+
+def word_before_in(low: str, end: int, words: frozenset[str], suffixes: tuple[str, ...]) -> bool:
+    """Whether the word just before position end (separators skipped: "zip_code", "MySQL: error") is one
+    of words (suffixes: the same words as a tuple, for a quick look first)."""
+    head = low[max(0, end - 40):end].rstrip(_SEPARATORS)
+    if not head.endswith(suffixes):
+        return False
     start = len(head)
     while start and head[start - 1].isascii() and head[start - 1].isalnum():
         start -= 1
-    return head[start:]
+    return head[start:] in words
 
 
-# Message-text keys in a text line: key=value, key: value, "key": "value"; the key found by a word it
-# holds, its value running to the closing quote or, unquoted, to the next '&' or the end of the line.
-_BODY_WORD = re.compile(r"body|text|content|html|subject|comment|note|caption|transcript|speechresult|digits|"
-                        r"snippet|preview|repl|question|answer|utterance|buttonpayload|listtitle|listdescription")
+# Message-text keys in a text line: key=value, key: value, "key": "value"; the value runs to the
+# closing quote or, unquoted, to the next '&' or the end of the line.
+# Words a message-text key holds (the key is then read whole: lastMessageBody, ButtonText).
+_BODY_WORDS = ("body", "text", "content", "html", "subject", "comment", "note", "caption", "transcript", "speech",
+               "digits", "snippet", "preview", "repl", "question", "answer", "utterance", "payload", "list")
 _BODY_VALUE = re.compile(r"(?:\\?+[\"'])?+[ \t]*+[:=][ \t]*+(?:\"(?:[^\"\\\n]|\\.)*+\"?+|'(?:[^'\\\n]|\\.)*+'?+|"
                          r"\\\"(?:[^\\\n]|\\[^\"\n])*+(?:\\\")?+|[^&\r\n]*+)")
 _KEY_RUN = re.compile(r"[A-Za-z0-9_\-]*+")
@@ -232,17 +257,29 @@ _KEY_RUN = re.compile(r"[A-Za-z0-9_\-]*+")
 
 def mask_bodies(line: str, low: str) -> str:
     """The line with the value of every message-text field blanked out (same length)."""
+    if "=" not in line and ":" not in line:
+        return line  # no key=value, no key: value
+    found = [word for word in _BODY_WORDS if word in low]  # quick: most lines hold none of them
+    if not found:
+        return line
+    starts = []
+    for word in found:
+        at = low.find(word)
+        while at >= 0:
+            starts.append((at, at + len(word)))
+            at = low.find(word, at + len(word))
+    starts.sort()
     spans = []
     position = 0
-    for word in _BODY_WORD.finditer(low):
-        at = word.start()
+    for at, word_end in starts:
         if at < position:
             continue
-        # the key around the word: letters, digits, '_' and '-' (forward only, so the loop is linear)
+        # the key around the word: letters, digits, '_' and '-' (backwards no further than the last
+        # key or value looked at, so that the loop is linear)
         start = at
         while start > position and line[start - 1] in _KEY_CHARSET:
             start -= 1
-        end = _KEY_RUN.match(line, word.end()).end()  # type: ignore[union-attr]
+        end = _KEY_RUN.match(line, word_end).end()  # type: ignore[union-attr]
         position = end
         if is_body_key(line[start:end]):
             value = _BODY_VALUE.match(line, end)
@@ -297,9 +334,24 @@ def _escaped(text: str, at: int) -> bool:
     return count % 2 == 1
 
 
+_TRAFFIC_WORDS = ("deliver", "receiv", "inbound", "incoming", "sent", "repl", "says", "said", "wrote", "texted",
+                  "quoted")
+
+
+def _may_be_quoted(text: str, hits: list[Hit]) -> bool:
+    """A quick look: whether a hit could lie inside quotes (a quote before it and one after it)."""
+    for quote in ('"', "'"):
+        first = text.find(quote)
+        if first >= 0 and any(first < start and text.find(quote, end) >= 0 for start, end, _, _, _ in hits):
+            return True
+    return False
+
+
 def _quoted_message_spans(masked: str, low: str) -> list[tuple[int, int]]:
     """The quoted stretches of a line that quote a message's text: the line reports message traffic
     and names no error outside its quotes. Empty when the line is not such a line."""
+    if not any(word in low for word in _TRAFFIC_WORDS):
+        return []
     spans = quoted_spans(masked)
     if not spans:
         return []
@@ -359,18 +411,33 @@ class Rules:
             parts.append(head + r"\s++".join(re.escape(word) for word in label.split()) + tail)
         # The longest label wins where two start at one place: alternatives are tried longest first.
         self.label_pattern = re.compile("|".join(parts)) if parts else None
+        # Where a label can start: at its first word (the pattern is tried there only).
+        self.label_first_words = tuple(sorted({label.split()[0] for label in labels}))
         # Uncommon words such that every label holds one: a line holds a label only if it holds one of
         # them. The stream looks for them in a few passes over a block (label_triggers_bytes), one per
         # group of words sharing their first two letters, which the regex engine skips to quickly.
         groups = _trigger_groups(labels)
         words = sorted({word for group in groups for word in group}, key=lambda word: (-len(word), word))
         self.label_trigger = re.compile("|".join(re.escape(word) for word in words)) if words else None
+        self.label_words = tuple(words)
         self.label_triggers_bytes = tuple(
             re.compile(b"|".join(re.escape(word.encode()) for word in sorted(group, key=lambda w: (-len(w), w))))
             for group in groups if all(word.isascii() for word in group))
 
+    def may_hit(self, text: str, numeric: bool = True, labels: bool = True) -> bool:
+        """A quick look: whether any rule could find something in text (hits() may still find nothing).
+        ``numeric``/``labels`` False: the line the text came from holds no anchor of those rules."""
+        if not text.isascii():
+            return True  # hits() folds it first
+        low = text.lower()
+        return (numeric and ("err" in low or "code" in low)) or (labels and self.may_hold_label(low))
+
     def may_hold_label(self, folded: str) -> bool:
-        return self.label_trigger is not None and self.label_trigger.search(folded) is not None
+        """Whether a folded text holds a word every label has one of (substring searches: quick)."""
+        for word in self.label_words:
+            if word in folded:
+                return True
+        return False
 
     # --- one text ---------------------------------------------------------------------------------
     def hits(self, text: str, include_unknown: bool, numeric: bool = True, labels: bool = True,
@@ -380,34 +447,47 @@ class Rules:
         ``strict`` (a piece of a JSON line too long to parse) keeps only the explicit-key and URL
         rules: the word rules could be reading a message body whose quotes lie outside the piece."""
         low = lower(text)
+        numeric = numeric and ("err" in low or "code" in low)
+        folded: tuple[str, list[int] | None] | None = None
+        if labels and not strict and self.label_pattern is not None:
+            folded = fold(text, low)
+            labels = self.may_hold_label(folded[0])
+        else:
+            labels = False
+        if not numeric and not labels:
+            return []  # no anchor of any rule: nothing to mask, nothing to find
         masked = mask_bodies(text, low)
         if masked is not text:
             low = lower(masked)
+            folded = None
         hits: list[Hit] = []
         if numeric:
             self._numeric_hits(masked, low, include_unknown, strict, hits)
-        if labels and not strict:
-            self._label_hits(masked, low, hits)
+        if labels:
+            self._label_hits(masked, low, hits, folded)
         if not hits:
             return hits
         if len(hits) > 1:
             hits.sort()
-        if ('"' in masked or "'" in masked) and not strict:
+        if not strict and _may_be_quoted(masked, hits):
             quoted = _quoted_message_spans(masked, low)
             if quoted:
                 hits = [hit for hit in hits if not _within(quoted, hit[0], hit[1])]
         return hits
 
     def _numeric_hits(self, masked: str, low: str, include_unknown: bool, strict: bool, hits: list[Hit]) -> None:
-        anchors = []
-        for word in ("err", "code"):
-            at = low.find(word)
-            while at >= 0:
-                anchors.append(at)
-                at = low.find(word, at + len(word))
-        if not anchors:
+        err, code_at = low.find("err"), low.find("code")
+        if err < 0 and code_at < 0:
             return
-        anchors.sort()
+        anchors = []
+        while err >= 0:
+            anchors.append(err)
+            err = low.find("err", err + 3)
+        while code_at >= 0:
+            anchors.append(code_at)
+            code_at = low.find("code", code_at + 4)
+        if len(anchors) > 1:
+            anchors.sort()
         consumed = 0
         error_line: bool | None = None
         quotes: list[tuple[int, int]] | None = None
@@ -415,76 +495,80 @@ class Rules:
         for at in anchors:
             if at < consumed:
                 continue
-            if low.startswith("code", at):
+            if low[at] == "c":
                 if strict:
                     continue
-                start = at - 1 if at and masked[at - 1] in "\"'" else at
                 match = _CODE_AT.match(masked, at)
                 if match is None:
                     continue
                 consumed = match.end()
-                code = int(match.group(1))
-                if code not in known or code < 1000:
+                code = int(match.group("code"))
+                if code not in known or code < 1000 or amount_follows(masked, consumed):
                     continue
                 if error_line is None:
                     error_line = has_error_word(low)
                 if not error_line:
                     continue
-                before = _word_before(low, start)
-                if before in OTHER_CODES or before in FOREIGN_SYSTEMS or _SQLSTATE_AFTER.match(masked, match.end()):
+                start = at - 1 if at and masked[at - 1] in "\"'" else at
+                if word_before_in(low, start, _NOT_ERROR_CODES, _NOT_ERROR_SUFFIXES):
                     continue
                 if quotes is None:
                     quotes = quoted_spans(masked)
-                if _inside(quotes, match.start(1)):
+                if _inside(quotes, match.start("code")):
                     continue
                 hits.append((start, match.end(), code, "json-field" if start != at else "log-line", True))
                 continue
-            if at >= 6 and low.startswith("errors/", at):
-                url_start = low.rfind("/docs/", max(0, at - 10), at + 1)
-                match = _URL_AT.match(masked, url_start) if url_start >= 0 else None
-                if match is not None:
-                    code = int(match.group(1))
-                    is_known = code in known
-                    if is_known or include_unknown:
-                        hits.append((url_start, match.end(), code, "more-info-url", is_known))
-                    consumed = match.end()
-                    continue
-            match = _KEY_AT.match(masked, at) if _starts_word(masked, at) else None
-            if match is not None:
-                consumed = match.end()
-                code = int(match.group(2))  # group 1: the explicit key
-                is_known = code in known
+            match = _ERR_AT.match(masked, at)
+            if match is None:
+                continue
+            consumed = match.end()
+            rule = match.lastgroup
+            code = int(match.group(rule))  # type: ignore[arg-type]
+            is_known = code in known
+            if rule != "url" and amount_follows(masked, consumed):
+                continue
+            if rule == "key":
                 if not is_known and not (include_unknown and match.group("explicit")):
                     continue
-                if _word_before(low, at) in FOREIGN_SYSTEMS:
-                    continue
-                if not is_known and _FOREIGN_LINE.search(low):
+                if word_before_in(low, at, FOREIGN_SYSTEMS, _FOREIGN_SUFFIXES) or \
+                        (not is_known and _FOREIGN_LINE.search(low)):
                     continue
                 quoted = at > 0 and masked[at - 1] in "\"'"
                 start = at - 1 if quoted else at
                 hits.append((start, match.end(), code, "json-field" if quoted else _key_kind(masked, start, match),
                              is_known))
-                continue
-            if strict:
-                continue
-            match = _WORD_AT.match(masked, at)
-            if match is not None:
-                consumed = match.end()
-                code = int(match.group(1))
+            elif rule == "word":
                 # never unknown, never three digits: "Error 404" is HTTP, not a code
-                if code in known and code >= 1000 and _word_before(low, at) not in FOREIGN_SYSTEMS \
-                        and not _SQLSTATE_AFTER.match(masked, match.end()):
+                if not strict and is_known and code >= 1000 and \
+                        not word_before_in(low, at, FOREIGN_SYSTEMS, _FOREIGN_SUFFIXES):
                     hits.append((at, match.end(), code, "log-line", True))
+            elif is_known or include_unknown:
+                url_start = at - 10 if low.startswith("/docs/api/", at - 10) else at - 6
+                hits.append((url_start, match.end(), code, "more-info-url", is_known))
 
-    def _label_hits(self, text: str, low: str, hits: list[Hit]) -> None:
+    def _label_hits(self, text: str, low: str, hits: list[Hit],
+                    folded_text: tuple[str, list[int] | None] | None = None) -> None:
         pattern = self.label_pattern
         if pattern is None:
             return
-        folded, where = fold(text, low)
-        if not self.may_hold_label(folded):
+        folded, where = folded_text if folded_text is not None else fold(text, low)
+        if folded_text is None and not self.may_hold_label(folded):
             return
         label_codes = self.label_codes
-        for match in pattern.finditer(folded):
+        starts: set[int] = set()
+        for word in self.label_first_words:  # where a label may start: quicker than trying everywhere
+            at = folded.find(word)
+            while at >= 0:
+                starts.add(at)
+                at = folded.find(word, at + 1)
+        position = 0
+        for at in sorted(starts):
+            if at < position:
+                continue
+            match = pattern.match(folded, at)
+            if match is None:
+                continue
+            position = match.end()
             label = match.group(0)
             code = label_codes.get(label)
             if code is None:

@@ -13,7 +13,8 @@ A query is one of two kinds:
   title, an alias or its summary, exactly or, for a word of 3 letters or more, as the start of one.
   Each word scores the weight of the best field it matches (a start-of-word match scores
   :data:`PREFIX_FACTOR` of it); the words in a row, as in the field, add :data:`PHRASE_BONUS` times
-  that field's weight, and a field that is the query as a whole adds :data:`WHOLE_BONUS` times it.
+  that field's weight, and a field that is the query as a whole adds :data:`WHOLE_BONUS` times it
+  (the description is matched word by word only: it widens what is found, it does not rank phrases).
   Ties go to explained codes, then to codes LC Phone users meet more often, then to the lower code.
 
 Linear in the query: at most :data:`MAX_WORDS` words are read, each looked up in a sorted word list.
@@ -29,6 +30,7 @@ from typing import Protocol
 # Field kinds, their weights (index = kind). An alias is the platform's own label for a code.
 FIELDS = ("code", "title", "former_title", "alias", "summary", "description")
 WEIGHTS = (50.0, 5.0, 4.0, 6.0, 2.0, 1.0)
+DESCRIPTION = FIELDS.index("description")  # matched word by word: no phrase or whole-field bonus
 PREFIX_FACTOR = 0.6
 MIN_PREFIX = 3
 PHRASE_BONUS = 2.0
@@ -51,11 +53,16 @@ def words(text: str) -> list[str]:
 
 
 class Searchable(Protocol):
-    code: int
-    kind: str
-    title: str
-    lc_tier: str | None
+    """What search reads of an entry (an ErrorCode has it all)."""
 
+    @property
+    def code(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def lc_tier(self) -> str | None: ...
     @property
     def former_titles(self) -> Sequence[object]: ...
     @property
@@ -73,8 +80,8 @@ def fields_of(err: Searchable) -> list[tuple[int, list[str]]]:
     out += [(3, words(alias)) for alias in err.aliases]
     if err.summary:
         out.append((4, words(err.summary)))
-    if err.description:
-        out.append((5, words(err.description)))
+    if err.description:  # each word once: the description adds recall, not phrase bonuses
+        out.append((5, sorted(set(words(err.description)))))
     return [(kind, [w for w in found if w not in STOP_WORDS]) for kind, found in out]
 
 
@@ -176,6 +183,8 @@ class Index:
         count = len(per_token)
         bonus = 0.0
         for field, places in per_token[0][entry].items():
+            if self.fields[entry][field][0] == DESCRIPTION:
+                continue
             starts = set(places)
             for i in range(1, count):
                 following = per_token[i][entry].get(field, {})

@@ -47,16 +47,16 @@ PIECE_OVERLAP = 512  # bytes a piece shares with the next, so that no match is c
 # Each starts with a literal word, which the regex engine skips to quickly; every quantifier is
 # bounded or possessive, so a block is read in linear time.
 # Each also takes, after its word, what a URL-encoded field or document holds ("error_code%22%3A",
-# "errors%2F30007", "ErrorMessage=Error+30007", "code%22%3A21211") and JSON escapes near the word (a
-# PHP "errors\/30007", "Error\t30007"): such a line is read too, and its encoded values decoded.
+# "errors%2F30007", "code%22%3A21211") and JSON escapes near the word (a PHP "errors\/30007",
+# "Error\t30007"): such a line is read too, and its encoded values decoded.
 # "Error 30007", "error: #30007", "error_number=1045", '"error": 30007', ".../errors/30007".
 _PRE_ERR = re.compile(rb"err(?:(?:or(?:s/|[_\-]?+num(?:ber)?+)?+)?+(?:\\?+[\"'])?+[ \t]*+(?:(?:[:=#\-]|is)[ \t]*+)?+"
-                      rb"(?:\\?+[\[(\"'])?+#?+[ \t]*+[1-9][0-9]{2}|[a-z_]{0,12}+(?:%[0-9a-f]{2}|\+)|[^\n\\]{0,24}+\\)")
+                      rb"(?:\\?+[\[(\"'])?+#?+[ \t]*+[1-9][0-9]{2}|[a-z_]{0,12}+%[0-9a-f]{2}|[^\n\\]{0,24}+\\)")
 # "code 30007", "ErrorCode=30007", '"code": 21211', "code is 30007". Group 1 matched: "code is 30007"
 # (a verification message says "Your code is 30007"), which names an error code only on a line that
 # holds "err": such a line is parsed only then.
 _PRE_CODE = re.compile(rb"code(?:(?:\\?+[\"'])?+[ \t]*+(?:(?:[:=#]|(is))[ \t]*+)?+(?:\\?+[\[(\"'])?+[ \t]*+[1-9][0-9]{2}"
-                       rb"|%[0-9a-f]{2}|\+|[^\n\\]{0,24}+\\)")
+                       rb"|%[0-9a-f]{2}|[^\n\\]{0,24}+\\)")
 # A line that opens a document spread over lines: it ends with '{' or '['.
 _DOC_OPENS = (re.compile(rb"\{[ \t]*+\r?\n"), re.compile(rb"\[[ \t]*+\r?\n"))  # one literal each: quick
 _NON_ASCII = re.compile(rb"[\x80-\xff]++")

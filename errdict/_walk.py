@@ -93,48 +93,61 @@ def as_int(value: object) -> int | None:
 
 
 _STATUS_KEYS = frozenset({"status", "messagestatus", "smsstatus", "callstatus", "deliverystatus"})
+_ERROR_KEYS = _rules.ERROR_MARKERS | _STATUS_KEYS | _rules.LEVEL_KEYS  # what the error test looks at
 
 
-def _error_status(items: list[tuple[str, object, object]]) -> bool:
-    """Whether an object's (normalized key, key, value) items say it reports an error: a status that
-    failed, or a log level of error or warning."""
-    for nk, _, value in items:
-        if nk in _STATUS_KEYS:
-            number = as_int(value)
-            if number is not None and 400 <= number <= 599:
-                return True
-            if isinstance(value, str):
-                stripped = value.strip().lower()
-                if stripped in _rules.FAILED_STATUSES or (stripped.isdigit() and len(stripped) == 3
-                                                          and 400 <= int(stripped) <= 599):
-                    return True
-        elif nk in _rules.LEVEL_KEYS:
-            if isinstance(value, str) and value.strip().lower() in _rules.ERROR_LEVELS:
-                return True
-            if as_int(value) in (40, 50, 60):  # pino and bunyan: warn, error, fatal
-                return True
-    return False
+def _says_error(nk: str, value: object) -> bool:
+    """Whether one item of an object says the object reports an error: an error marker key, a status
+    that failed, or a log level of error or warning."""
+    if nk in _rules.ERROR_MARKERS:
+        return True
+    if isinstance(value, (list, tuple)) and len(value) == 1:  # a parsed form body: {"MessageStatus": ["failed"]}
+        value = value[0]
+    if nk in _STATUS_KEYS:
+        number = as_int(value)
+        if number is not None:
+            return 400 <= number <= 599
+        if isinstance(value, str):
+            stripped = value.strip().lower()
+            return stripped in _rules.FAILED_STATUSES or (stripped.isdigit() and len(stripped) == 3
+                                                          and 400 <= int(stripped) <= 599)
+        return False
+    if isinstance(value, str):
+        return value.strip().lower() in _rules.ERROR_LEVELS
+    return as_int(value) in (40, 50, 60)  # pino and bunyan: warn, error, fatal
 
 
 class _Frame:
     """One container being walked: its items (normalized key, key, value), where it is, and what its
-    context says. A list's items have an empty normalized key."""
+    context says. A list's items stand where the list does: they have its key's normalized key
+    ({"ErrorCode": [30007, 30008]} holds two codes) and its object's error context."""
 
     __slots__ = ("container", "items", "place", "error_ctx", "error_object", "api_body", "seen")
 
-    def __init__(self, container: object, place: _Place, error_ctx: bool) -> None:
+    def __init__(self, container: object, place: _Place, error_ctx: bool, list_key: str = "",
+                 in_error_object: bool = False) -> None:
         self.container = container
         self.place = place
         self.error_ctx = error_ctx
         self.seen: set[int] = set()  # codes already found directly in this container
         if isinstance(container, Mapping):
-            items = [(_rules.norm_key(key), key, value) for key, value in container.items()]
-            keys = {item[0] for item in items}
-            self.error_object = error_ctx or not _rules.ERROR_MARKERS.isdisjoint(keys) or _error_status(items)
-            self.api_body = "code" in keys and self.error_object
+            items = []
+            error = error_ctx
+            has_code = False
+            norm_key, error_keys = _rules.norm_key, _ERROR_KEYS
+            for key, value in container.items():
+                nk = norm_key(key)
+                items.append((nk, key, value))
+                if nk == "code":
+                    has_code = True
+                elif not error and nk in error_keys:
+                    error = _says_error(nk, value)
+            self.error_object = error
+            self.api_body = has_code and error
         else:
-            items = [("", index, value) for index, value in enumerate(container)]  # type: ignore[call-overload]
-            self.error_object = self.api_body = False
+            items = [(list_key, index, value) for index, value in enumerate(container)]  # type: ignore[call-overload]
+            self.error_object = in_error_object or error_ctx
+            self.api_body = False
         self.items: Iterator[tuple[str, object, object]] = iter(items)
 
 
@@ -143,9 +156,12 @@ def _is_container(value: object) -> bool:
 
 
 def walk(root: object, rules: Rules, include_unknown: bool, line: int | None, out: list[Finding],
-         field_kind: str = "json-field", text_scanner: TextScanner | None = None) -> None:
+         field_kind: str = "json-field", text_scanner: TextScanner | None = None, numeric: bool = True,
+         labels: bool = True) -> None:
     """Append the findings of an object to out, in order. ``line`` is the line of a document within a
-    log (None for an object); ``text_scanner`` scans a string value (the text rules)."""
+    log (None for an object); ``text_scanner`` scans a string value (the text rules); ``numeric`` or
+    ``labels`` False: the text the document was read from holds no anchor of those text rules, so its
+    string values need not be read for them."""
     stack: list[_Frame] = []
     on_path: set[int] = set()
     known_codes = rules.known
@@ -160,69 +176,85 @@ def walk(root: object, rules: Rules, include_unknown: bool, line: int | None, ou
                     out.append(Finding(code, kind, line, None, (start, end), place.pointer(), snippet(text[start:end]),
                                        known))
 
-    def push(container: object, place: _Place, error_ctx: bool) -> None:
+    def push(container: object, place: _Place, error_ctx: bool, list_key: str = "", in_error_object: bool = False) -> None:
         if id(container) in on_path:
             return  # a cycle: already being walked
         on_path.add(id(container))
-        stack.append(_Frame(container, place, error_ctx))
-
-    def report(code: int, kind: str, place: _Place, text: str, explicit: bool, generic: bool, seen: set[int]) -> None:
-        if generic and code < 1000:
-            return  # "error": 404, {"code": 403}: an HTTP status
-        known = code in known_codes
-        if (known or explicit) and code not in seen:
-            seen.add(code)
-            out.append(Finding(code, kind, line, None, None, place.pointer(), snippet(text), known))
+        stack.append(_Frame(container, place, error_ctx, list_key, in_error_object))
 
     def code_value(value: object, place: _Place, kind: str, explicit: bool, generic: bool, seen: set[int]) -> None:
         """The value of an error-code key: a number, a numeric string, a list of them, or text."""
         number = as_int(value)
-        if number is not None:
-            if _rules.code_in_range(number):  # a huge integer is never turned into text
-                report(number, kind, place, str(number), explicit, generic, seen)
-        elif isinstance(value, str):
-            match = _rules.LEADING_NUMBER.match(value)
-            if match:
-                report(int(match.group(1)), kind, place, value.strip(), explicit, generic, seen)
-            elif value.strip():
-                scan_text(value, place, seen)
-        elif isinstance(value, (list, tuple)):
-            for index, item in enumerate(value):
-                if _is_container(item):
-                    push(item, _Place(place, index), True)
-                else:
-                    code_value(item, _Place(place, index), kind, explicit, generic, seen)
-        elif isinstance(value, Mapping):
-            push(value, place, True)
+        text = None
+        if number is None:
+            if isinstance(value, str):
+                match = _rules.LEADING_NUMBER.match(value)
+                if match is not None and _rules.amount_follows(value, match.end()):
+                    return  # "30007 USD": an amount
+                if match is None:
+                    if value.strip():
+                        scan_text(value, place, seen)
+                    return
+                number, text = int(match.group(1)), value.strip()
+            elif isinstance(value, Mapping):
+                push(value, place, True)
+                return
+            else:
+                return
+        elif not _rules.code_in_range(number):
+            return  # a huge integer is never turned into text
+        if generic and number < 1000:
+            return  # "error": 404, {"code": 403}: an HTTP status
+        known = number in known_codes
+        if (known or explicit) and number not in seen:
+            seen.add(number)
+            out.append(Finding(number, kind, line, None, None, place.pointer(), snippet(text or str(number)), known))
 
+    message_keys, code_keys, error_parents = _rules.MESSAGE_KEYS, _rules.CODE_KEYS, _rules.ERROR_PARENTS
+    is_body_key, may_hit = _rules.is_body_key, rules.may_hit
     push(root, ROOT, False)
     while stack:
         frame = stack[-1]
         depth = len(stack)
         for nk, key, value in frame.items:
-            if nk in _rules.MESSAGE_KEYS:
-                if not frame.error_object:
+            if nk in message_keys:
+                if not frame.error_object and not _is_container(value):
                     continue  # a message's text: whatever it holds is not a code
-            elif _rules.is_body_key(key):
-                continue
-            place = _Place(frame.place, key)
-            if nk in _rules.CODE_KEYS or (nk == "code" and frame.error_object):
+            elif nk and is_body_key(key):
+                continue  # message text (or rich content), whatever it holds
+            if nk in code_keys or (nk == "code" and frame.error_object):
+                if isinstance(value, (list, tuple)):  # a list of codes (or of error objects)
+                    push(value, _Place(frame.place, key), True, nk, frame.error_object)
+                    break
                 kind = "api-error-body" if (nk == "code" and frame.api_body) else field_kind
-                code_value(value, place, kind, include_unknown and nk in _rules.EXPLICIT_CODE_KEYS,
+                code_value(value, _Place(frame.place, key), kind, include_unknown and nk in _rules.EXPLICIT_CODE_KEYS,
                            nk in _rules.GENERIC_CODE_KEYS, frame.seen)
-            elif isinstance(value, str):
-                document = _embedded_json(value)
-                if document is not None:
-                    push(document, place, frame.error_ctx or nk in _rules.ERROR_PARENTS)
-                elif len(value) >= 3:
-                    scan_text(value, place, frame.seen)
+                if len(stack) > depth:
+                    break
+            elif type(value) is str or isinstance(value, str):
+                if value[:1] in _OPENERS or value[-1:] in _CLOSERS:
+                    document = _embedded_json(value)
+                    if document is not None:
+                        push(document, _Place(frame.place, key), frame.error_ctx or nk in error_parents)
+                        if len(stack) > depth:
+                            break
+                        continue
+                if len(value) >= 3 and may_hit(value, numeric, labels):
+                    scan_text(value, _Place(frame.place, key), frame.seen)
             elif _is_container(value):
-                push(value, place, frame.error_ctx or nk in _rules.ERROR_PARENTS)
-            if len(stack) > depth:
-                break  # walk what was just pushed first, then come back for the rest of the items
+                if isinstance(value, Mapping):
+                    push(value, _Place(frame.place, key), frame.error_ctx or nk in error_parents)
+                else:
+                    push(value, _Place(frame.place, key), frame.error_ctx or nk in error_parents, nk,
+                         frame.error_object)
+                if len(stack) > depth:
+                    break  # walk what was just pushed first, then come back for the rest of the items
         else:
             stack.pop()
             on_path.discard(id(frame.container))
+
+
+_OPENERS, _CLOSERS = ("{", "[", " ", "\t", "\n", "\r"), ("}", "]", " ", "\t", "\n", "\r")
 
 
 def _embedded_json(value: str) -> Any:

@@ -13,7 +13,12 @@ Exit status, the same set for every command:
   or in a checkout run ``python -m generator compile``). Never reported as a usage error.
 * 130 (:data:`EXIT_INTERRUPTED`): interrupted (Ctrl-C). A scan prints what it read before stopping.
 
-Messages go to standard error, results to standard output.
+Messages go to standard error, results to standard output. ``--json`` output keeps the order of
+the arguments (an unknown code in its place, as ``{"code", "error", "suggestions"}``); a code errdict
+has not explained has ``"explained": false`` and ``"retry"``/``"action"`` ``"unknown"``.
+``errdict scan --findings`` writes each finding as soon as its line is read (``tail -f app.log |
+errdict scan - --findings``); with ``--json`` it streams a JSON array, one finding per line, in
+constant memory, closed properly on Ctrl-C too.
 
 Whatever the catalog, the arguments, the file names or a scanned log hold, the command line never
 writes a control character it did not put there itself: C0 and C1 controls (escape sequences, bell,
@@ -213,8 +218,8 @@ def render_text(err: ErrorCode, width: int = 88, dot: str = "\u00b7") -> str:
     if err.related:
         lines += ["", "  Related: " + ", ".join(str(code) for code in err.related)]
     lines.append("")
-    for article in getattr(err, "lc_help", ()):
-        lines.append(_wrap(f"LC help:  {article.title}: {article.url}", width, "            ", "  "))
+    for article in err.lc_help:
+        lines += [_wrap(article.title, width, " " * 12, "  LC help:  "), " " * 12 + safe(article.url)]
     lines += [f"  More:     {safe(err.url)}", f"  Upstream: {safe(err.upstream_url)}"]
     return "\n".join(lines)
 
@@ -534,7 +539,7 @@ class _Exit(Exception):
 
 def _positive_int(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"not a whole number of 1 or more: {text!r}")
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
     return int(text)
 
 
@@ -606,7 +611,6 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err_out: 
             from . import default_catalog
 
             catalog = default_catalog()
-        catalog.codes()  # a missing or damaged catalog is reported before anything else is done
         if command == "scan":
             return _scan(args, catalog, output, errors, stdin)
         if command == "search":

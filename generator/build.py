@@ -165,6 +165,7 @@ class TreeUpdater:
         self.watched = [codes_dir, here / "templates", here / "entry.schema.json", tree.GUIDANCE_FILE, tree.DOCS_SRC,
                         config_file]
         self.stamps = _stamps(self.watched)
+        self.cache = tree.PageCache()
         self._stop = threading.Event()
 
     def update(self) -> bool:
@@ -176,7 +177,7 @@ class TreeUpdater:
             return False
         started = time.perf_counter()
         try:
-            written = tree.generate(entries, self.tree_dir, self.config_file)
+            written = tree.generate(entries, self.tree_dir, self.config_file, cache=self.cache)
         except (ValueError, OSError) as exc:
             log.error(f"errdict: the site could not be generated: {exc}\nerrdict: still serving the last valid version")
             return False

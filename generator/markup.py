@@ -79,8 +79,11 @@ def sanitize(fragment: str) -> str:
                      strip_comments=True, url_relative="deny")
 
 
+@functools.lru_cache(maxsize=32768)
 def to_html(text: str) -> str:
-    """What a page shows for one Markdown field: rendered, then sanitised."""
+    """What a page shows for one Markdown field: rendered, then sanitised. Cached: the product
+    guidance repeats on every reference page, and while serving, the fields of unchanged entries
+    are not rendered again."""
     return sanitize(render(text))
 
 
@@ -235,13 +238,13 @@ class _Tokenizer(HTMLParser):
         self.tokens.append(("comment", data, ()))
 
     def handle_decl(self, decl: str) -> None:
-        self.tokens.append(("declaration", decl, ()))
+        self.tokens.append(("declaration", "!" + decl, ()))
 
     def handle_pi(self, data: str) -> None:
-        self.tokens.append(("declaration", "?" + data, ()))
+        self.tokens.append(("declaration", "?" + data.rstrip("?"), ()))
 
     def unknown_decl(self, data: str) -> None:
-        self.tokens.append(("declaration", data, ()))
+        self.tokens.append(("declaration", "![" + data, ()))
 
 
 def _tokens(fragment: str) -> list[tuple[str, str, tuple[tuple[str, str | None], ...]]]:

@@ -4,18 +4,20 @@ the "go to code" box uses, and the search index the site's search box reads.
 The search index is written from :class:`errdict._search.Index` over the compiled catalog itself, so
 the site's JavaScript ranks the same postings with the same weights as ``errdict search``. Its layout:
 
-* ``search/manifest.json``: the ranking constants, every code in order with its tie-break rank, the
+* ``search/manifest.json.gz``: the ranking constants, every code in order with its tie-break rank, the
   word prefixes of the shards, and how many codes each display chunk holds;
-* ``search/s-<prefix>.json``: for each word that starts with the prefix (and belongs to no longer
+* ``search/s-<prefix>.json.gz``: for each word that starts with the prefix (and belongs to no longer
   prefix), its postings ``[code index, field * 256 + position, kind * 256 + field length, ...]``;
-* ``search/d-<n>.json``: for codes ``n * chunk`` onwards, ``[code, title, summary, explained]``: what a
+* ``search/d-<n>.json.gz``: for codes ``n * chunk`` onwards, ``[code, title, summary, explained]``: what a
   result shows.
 
-A query downloads the manifest, the shards of its words and the chunks of the results it shows.
+A query downloads the manifest, the shards of its words and the chunks of the results it shows. Every
+file is gzip-compressed at build time (the script decompresses it), whatever the web host does.
 """
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -106,8 +108,14 @@ def _split(words: list[str], size: dict[str, int], depth: int) -> list[str]:
     return prefixes
 
 
-def search_files(catalog: Catalog) -> Iterator[tuple[str, str]]:
-    """(path in the site, text) of every file of the search index."""
+def _gzip(text: str) -> bytes:
+    """The text gzip-compressed, byte for byte the same on every build (no time stamp, no name)."""
+    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+
+
+def search_files(catalog: Catalog) -> Iterator[tuple[str, bytes]]:
+    """(path in the site, bytes) of every file of the search index, gzip-compressed (the site's script
+    decompresses them itself, so a host that does not compress JSON sends them small too)."""
     entries = list(catalog.iter_codes())
     index = _search.Index(entries)
     postings: dict[str, list[int]] = {}
@@ -124,11 +132,11 @@ def search_files(catalog: Catalog) -> Iterator[tuple[str, str]]:
     for word in sorted(postings):
         shards[_shard_of(word, prefix_set)][word] = postings[word]
     for prefix, words in shards.items():
-        yield f"{SEARCH_DIR}/s-{prefix}.json", dumps(words)
+        yield f"{SEARCH_DIR}/s-{prefix}.json.gz", _gzip(dumps(words))
     for start in range(0, len(entries), DOCS_CHUNK):
         chunk = [[err.code, err.title, err.summary or "", 1 if err.explained else 0]
                  for err in entries[start:start + DOCS_CHUNK]]
-        yield f"{SEARCH_DIR}/d-{start // DOCS_CHUNK}.json", dumps(chunk)
+        yield f"{SEARCH_DIR}/d-{start // DOCS_CHUNK}.json.gz", _gzip(dumps(chunk))
     manifest = {
         "format": 1,
         "fields": list(_search.FIELDS), "weights": list(_search.WEIGHTS), "prefix_factor": _search.PREFIX_FACTOR,
@@ -138,7 +146,7 @@ def search_files(catalog: Catalog) -> Iterator[tuple[str, str]]:
         "codes": index.codes, "ranks": "".join(f"{kind}{tier}" for kind, tier in index.ranks),
         "shards": prefixes, "docs_chunk": DOCS_CHUNK,
     }
-    yield f"{SEARCH_DIR}/manifest.json", dumps(manifest)
+    yield f"{SEARCH_DIR}/manifest.json.gz", _gzip(dumps(manifest))
 
 
 def page_urls(codes: Iterable[int], site_url: str) -> list[str]:

@@ -16,6 +16,7 @@ generated, so that a server watching the tree rebuilds only what changed.
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -80,8 +81,21 @@ def build_date() -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+class PageCache:
+    """The code pages of the last generation, by the inputs they were made from, so that while
+    serving an edit re-renders only the pages it changes (its own, and the ones showing its title)."""
+
+    def __init__(self) -> None:
+        self.pages: dict[int, tuple[tuple[Any, ...], str]] = {}
+        self.written: dict[str, bytes] = {}  # what the last generation wrote, to compare with
+
+    @staticmethod
+    def versions(entries: list[dict[str, Any]]) -> dict[int, int]:
+        return {entry["code"]: hash(json.dumps(entry, sort_keys=True, ensure_ascii=False)) for entry in entries}
+
+
 def site_files(entries: list[dict[str, Any]], catalog: Catalog, settings: Settings, guidance: dict[str, str],
-               built: str) -> dict[str, str]:
+               built: str, cache: PageCache | None = None) -> dict[str, str | bytes]:
     """Every generated file of the docs folder: {path relative to docs/: text}."""
     site = settings.site
     env = pages.template_env()
@@ -93,11 +107,24 @@ def site_files(entries: list[dict[str, Any]], catalog: Catalog, settings: Settin
     counts = {product: len(items) for product, items in by_product.items()}
     explained_counts = {product: sum(1 for e in items if e["kind"] == "full") for product, items in by_product.items()}
     explained = sum(explained_counts.values())
-    files: dict[str, str] = {}
+    files: dict[str, str | bytes] = {}
 
+    versions = PageCache.versions(entries) if cache is not None else {}
     for entry in entries:
-        files[pages.code_page_src(entry["code"])] = pages.code_page(
-            env, entry, by_code, by_product[entry["product"]], guidance, site)
+        code = entry["code"]
+        same_product = by_product[entry["product"]]
+        if cache is not None:
+            shown = [*entry["related"], *([entry["replaced_by"]] if entry["replaced_by"] else []),
+                     *(e["code"] for e in pages.neighbours(entry, same_product))]
+            key = (versions[code], tuple(versions.get(other) for other in shown), guidance.get(entry["product"]), site)
+            cached = cache.pages.get(code)
+            if cached is not None and cached[0] == key:
+                files[pages.code_page_src(code)] = cached[1]
+                continue
+        text = pages.code_page(env, entry, by_code, same_product, guidance, site)
+        files[pages.code_page_src(code)] = text
+        if cache is not None:
+            cache.pages[code] = (key, text)
     products_shown = {p: t for p, t in vocab["product"].items() if counts[p]}
     files[pages.CODES_INDEX_SRC] = env.get_template("index.md.j2").render(
         count=len(entries), explained=explained, controls=pages.filter_controls_html(products_shown),
@@ -173,22 +200,36 @@ def hand_written_files(docs_dir: Path | None = None) -> dict[str, bytes]:
     return out
 
 
-def write_tree(tree_dir: Path, config: dict[str, Any], files: dict[str, str | bytes], compiled: bytes) -> list[str]:
+def write_tree(tree_dir: Path, config: dict[str, Any], files: dict[str, str | bytes], compiled: bytes,
+               cache: PageCache | None = None) -> list[str]:
     """Write the tree: only files whose content changed, removing generated files no longer wanted.
-    Returns the paths written (relative to docs/)."""
+    Returns the paths written (relative to docs/). With a cache of the last generation (while serving),
+    a file is compared with what was written last instead of being read back."""
     docs = tree_dir / "docs"
     docs.mkdir(parents=True, exist_ok=True)
     written = []
+    before = cache.written if cache is not None and cache.written else None
     for rel, content in files.items():
         data = content.encode("utf-8") if isinstance(content, str) else content
         path = docs / rel
-        try:
-            if path.read_bytes() == data:
+        if before is not None:
+            if before.get(rel) == data:
                 continue
-        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             path.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            try:
+                if path.read_bytes() == data:
+                    continue
+            except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+                path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         written.append(rel)
+    if cache is not None:
+        cache.written = {rel: content.encode("utf-8") if isinstance(content, str) else content
+                         for rel, content in files.items()}
+        if before is not None and set(before) == set(files):
+            compile_mod.write_atomically(tree_dir / "catalog.jsonl", compiled)
+            return written
     wanted = set(files)
     for path in sorted(docs.rglob("*"), reverse=True):
         rel = path.relative_to(docs).as_posix()
@@ -203,7 +244,7 @@ def write_tree(tree_dir: Path, config: dict[str, Any], files: dict[str, str | by
 
 
 def generate(entries: list[dict[str, Any]], tree_dir: Path = TREE_DIR, config_file: Path = MKDOCS_YML,
-             built: str | None = None) -> list[str]:
+             built: str | None = None, cache: PageCache | None = None) -> list[str]:
     """Generate the whole tree for valid normalized entries; returns the docs paths written."""
     settings = read_settings(config_file)
     compiled = compile_mod.render_catalog(entries, settings.site.site_url)
@@ -211,13 +252,13 @@ def generate(entries: list[dict[str, Any]], tree_dir: Path = TREE_DIR, config_fi
     compile_mod.write_atomically(tree_dir / "catalog.jsonl", compiled)
     catalog = Catalog(tree_dir / "catalog.jsonl")
     files: dict[str, str | bytes] = dict(hand_written_files())
-    generated = site_files(entries, catalog, settings, read_guidance(), built or build_date())
+    generated = site_files(entries, catalog, settings, read_guidance(), built or build_date(), cache)
     clashes = sorted(set(files) & set(generated))
     if clashes:
         raise ValueError(f"docs/{clashes[0]} would hide the generated {clashes[0]}; remove it from docs/ "
                          "(the page is generated from codes/)")
     files.update(generated)
-    return write_tree(tree_dir, tree_config(settings, tree_dir, entries), files, compiled)
+    return write_tree(tree_dir, tree_config(settings, tree_dir, entries), files, compiled, cache)
 
 
 def remove_tree(tree_dir: Path = TREE_DIR) -> None:

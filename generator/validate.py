@@ -65,9 +65,11 @@ def fast_check() -> Callable[[Any], bool]:
     return is_valid
 
 
-def schema_errors(data: Any) -> list[Any]:
-    """jsonschema's errors for data, skipped when the compiled check already says valid."""
-    if fast_check()(data):
+def schema_errors(data: Any, *, has_float: bool = True) -> list[Any]:
+    """jsonschema's errors for data, skipped when the compiled check already says valid. The
+    compiled check takes a float with no fraction (21610.0) for an integer, as JSON does; an entry
+    writes integers as integers, so data holding a float (has_float) always goes to jsonschema."""
+    if not has_float and fast_check()(data):
         return []
     return list(_explainer().iter_errors(data))
 
@@ -95,28 +97,15 @@ def _found(value: Any) -> str:
     return type(value).__name__
 
 
-def _kind_of(error: Any) -> str:
-    root = error
-    while root.parent is not None:
-        root = root.parent
-    kind = root.instance.get("kind") if isinstance(root.instance, dict) else None
-    return kind if isinstance(kind, str) else "?"
-
-
-def _schema_message(error: Any) -> tuple[tuple[Any, ...], str, bool]:
+def _schema_message(error: Any, kind: Any) -> tuple[tuple[Any, ...], str, bool]:
     """Turn one jsonschema error into (path, message, at_key) in the project's own words."""
     path = tuple(error.absolute_path)
     spec, keyword, value = error.schema, error.validator, error.instance
     custom = spec.get("x-message") if isinstance(spec, dict) else None
-    if spec is False:  # a field the entry's kind may not hold
-        name = error.schema_path[-1]
-        return path + (name,) if path[-1:] != (name,) else path, (
-            "a reference entry holds the upstream facts only; remove this field, "
-            "or write the whole entry and set kind: full"), True
     if keyword == "required":
         missing = re.match(r"'([^']+)'", error.message)
         name = missing.group(1) if missing else "?"
-        if name in schema.full_entry_fields() and _kind_of(error) == "full":
+        if name in schema.full_entry_fields() and kind == "full":
             return path + (name,), "required field is missing (a full entry explains the code in full)", False
         return path + (name,), "required field is missing", False
     if keyword == "additionalProperties":
@@ -141,6 +130,8 @@ def _schema_message(error: Any) -> tuple[tuple[Any, ...], str, bool]:
         return path, f"must be at most {error.validator_value} characters long (it has {len(value)})", False
     if keyword == "enum":
         allowed = [str(v) for v in error.validator_value]
+        if path in (("retry",), ("action",)) and kind == "full":
+            allowed = [v for v in allowed if v != "unknown"]  # only for reference entries
         close = difflib.get_close_matches(str(value)[:100], allowed, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         return path, f"{shown(value)} is not one of: {', '.join(allowed)}{hint}", False
@@ -163,15 +154,25 @@ def _schema_message(error: Any) -> tuple[tuple[Any, ...], str, bool]:
     return path, error.message, False
 
 
+_REFERENCE_HOLDS_FACTS = ("a reference entry holds the upstream facts only; remove this field, "
+                          "or write the whole entry and set kind: full")
+
+
 def check_schema(parsed: ParsedEntry) -> None:
     """Add the schema's verdict on one parsed entry to its problems, then the text rules'."""
     data = parsed.data
     if not isinstance(data, dict):
         return
-    for error in schema_errors(data):
-        if error.validator in ("if", "allOf"):
+    if data.get("kind") == "reference":
+        for name in schema.explained_fields():  # the schema's `false` for them names no field
+            if name in data and (name,) not in parsed.reported_paths:
+                parsed.problem((name,), _REFERENCE_HOLDS_FACTS, at_key=True)
+    for error in schema_errors(data, has_float=parsed.has_float):
+        if error.validator in ("if", "allOf") or error.schema is False:
             continue
-        path, message, at_key = _schema_message(error)
+        path, message, at_key = _schema_message(error, data.get("kind"))
+        if error.validator == "pattern" and isinstance(error.instance, str):
+            message = refused_character(error.instance, allow_newline=True) or message  # name the character
         if any(path[: i + 1] in parsed.reported_paths for i in range(len(path))):
             continue  # already explained more precisely (a YAML 1.1 surprise, a duplicate key)
         if error.validator == "enum" and path == ("status",) and "replaced_by" in data:
@@ -272,6 +273,8 @@ def _name_refused(char: str) -> str:
         name = {"\x00": "NUL", "\x07": "BEL (bell)", "\x08": "BACKSPACE", "\x09": "TAB", "\x0a": "LINE FEED",
                 "\x0b": "LINE TABULATION", "\x0c": "FORM FEED", "\x0d": "CARRIAGE RETURN", "\x1b": "ESC (escape)",
                 "\x7f": "DELETE"}[char]
+    if not name and 0x80 <= ord(char) <= 0x9F:
+        name = "a C1 control"
     label = f"U+{ord(char):04X}" + (f" {name}" if name else "")
     if char == "\n":
         return f"holds a line break ({label}); this field is a single line"
@@ -297,7 +300,7 @@ def check_text(parsed: ParsedEntry) -> None:
     data = parsed.data
     reported = parsed.reported_paths
     for path, text, how in texts(data):
-        if path in reported:
+        if path in reported or path[:1] in reported:
             continue
         message = _text_problem(text, how)
         if message:
@@ -459,7 +462,8 @@ def _list_codes(codes: list[int]) -> str:
 
 def _check_reference(parsed: ParsedEntry, path: tuple[Any, ...], code: int, other: Any, known: set[int],
                      verb: str) -> None:
-    if not isinstance(other, int) or isinstance(other, bool) or path in parsed.reported_paths:
+    if not isinstance(other, int) or isinstance(other, bool) or path in parsed.reported_paths \
+            or path[:1] in parsed.reported_paths:
         return
     if other == code:
         parsed.problem(path, f"a code cannot be {verb} itself")

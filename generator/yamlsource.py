@@ -114,6 +114,7 @@ class ParsedEntry:
     text: str | None = None  # the file's text, to find positions again after release()
     problems: list = field(default_factory=list)
     reported_paths: set = field(default_factory=set)  # paths already reported, schema skips them
+    has_float: bool = False  # a value was read as a float (the quick schema check takes 21610.0 for an int)
 
     def where(self, path: tuple, at_key: bool = False) -> tuple[int, int]:
         """The position of a path's value (or its key): the nearest enclosing one when absent."""
@@ -230,7 +231,7 @@ def _too_deep(text: str) -> tuple[int, int] | None:
         for event in yaml.parse(text, Loader=_EntryLoader):
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
-                if depth > MAX_DEPTH + 1:  # the entry's own mapping is the first level
+                if depth > MAX_DEPTH:  # the entry's own mapping is depth 1: as the builder counts
                     return _line_col_of(event.start_mark)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
@@ -287,6 +288,8 @@ class _Builder:
         kind = node.__class__
         if len(path) >= MAX_DEPTH and kind is not _ScalarNode:
             self.parsed.problem_at(_line_col_of(node.start_mark), path, _TOO_DEEP)
+            # what holds it is broken too, but that is this problem: nothing more to say about it
+            self.parsed.reported_paths.update(path[:i] for i in range(1, len(path)))
             return None
         if kind is _ScalarNode:
             return node.value if node.tag == _STR else self.scalar(node, path)
@@ -362,6 +365,7 @@ class _Builder:
         if tag == _TAG + "null":
             return None
         if tag == _TAG + "float":
+            self.parsed.has_float = True
             return _yaml11(node)
         if tag == _TAG + "timestamp":
             self.parsed.problem_at(here, path, f"YAML reads the unquoted {value!r} as a date; quote it: \"{value}\"")

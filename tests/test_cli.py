@@ -103,7 +103,9 @@ def assert_clean(text: str) -> None:
 
 
 def subprocess_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("ERRDICT_SITE_URL", "PYTHONIOENCODING", "COLUMNS")}
+    # As a user runs it: with the buffering Python chooses for a pipe (not PYTHONUNBUFFERED).
+    drop = ("ERRDICT_SITE_URL", "PYTHONIOENCODING", "PYTHONUNBUFFERED", "COLUMNS")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(PYTHONPATH=str(REPO), **extra)
     return env
 
@@ -207,6 +209,39 @@ def test_full_entry_of_the_real_catalog_shows_who_acts_and_what_to_tell_the_cust
     assert " ".join(entry.tell_customer.split()) in " ".join(out.split())
 
 
+def _rewritten(catalog_file: Path, folder: Path, **fields: Any) -> Catalog:
+    """The fixture catalog with fields of 21610 replaced."""
+    path = folder / "rewritten.jsonl"
+    path.write_bytes(rebuild(catalog_file.read_bytes(),
+                             entry=lambda item: {**item, **fields} if item["code"] == 21610 else item))
+    return Catalog(path)
+
+
+def test_full_entry_shows_its_lc_help_articles(catalog_file, tmp_path):
+    articles = [{"title": "How to prevent filtering", "article": 48001237726, "portal": "highlevel"}]
+    status, out, _ = run("21610", catalog=_rewritten(catalog_file, tmp_path, lc_help=articles))
+    assert status == 0
+    lines = out.splitlines()
+    at = lines.index("  LC help:  How to prevent filtering")
+    assert lines[at + 1] == "            https://help.gohighlevel.com/en/support/solutions/articles/48001237726"
+    assert lines[at + 2].startswith("  More:     ")
+
+
+def test_damaged_catalog_an_unknown_help_portal_exits_3(catalog_file, tmp_path):
+    articles = [{"title": "Somewhere", "article": 1, "portal": "\x1b]8;;https://evil.example/\x07"}]
+    for argv in (["21610"], ["21610", "--json"]):
+        status, out, err = run(*argv, catalog=_rewritten(catalog_file, tmp_path, lc_help=articles))
+        assert (status, out) == (3, ""), err
+        assert err.startswith("errdict: the catalog errdict reads is damaged or missing: an entry of the catalog")
+        assert_clean(err)
+
+
+def test_removed_code_points_at_its_replacement(catalog_file, tmp_path):
+    status, out, _ = run("21610", catalog=_rewritten(catalog_file, tmp_path, status="removed", replaced_by=30004))
+    assert status == 0
+    assert out.splitlines()[1:3] == ["  Error \u00b7 Messaging \u00b7 removed", "  Removed: use 30004 instead."]
+
+
 def test_reference_entry_says_plainly_it_is_not_explained(catalog):
     status, out, err = run("30882", catalog=catalog)
     assert status == 0 and err == ""
@@ -302,6 +337,66 @@ def test_python_dash_m_errdict_works_from_anywhere(tmp_path):
     assert usage.returncode == 2 and usage.stdout == ""
     assert usage.stderr.splitlines()[0].startswith("errdict: ")
     assert usage.stderr.splitlines()[1].startswith("usage: errdict ")
+
+
+SCAN_LOG = b"""\
+2026-12-01T10:00:03Z INFO  queued SM5b1c to +14155550123 (415) 555-0123 price=$300.10 zip=94107
+2026-12-01T10:00:04Z ERROR sender ERROR 30004 on SM5b1c
+2026-12-01T10:00:05Z INFO  callback MessageStatus=undelivered&ErrorCode=30004&To=%2B14155550123
+2026-12-01T10:00:06Z WARN  ERROR: 21610 to=+14155550123
+2026-12-01T10:00:07Z WARN  delivery failed error_code=39999
+2026-12-01T10:00:08Z INFO  see https://www.twilio.com/docs/errors/30882 for details
+"""
+
+
+def test_scan_summary_most_frequent_first_with_title_and_action(catalog):
+    status, out, err = run("scan", "-", catalog=catalog, stdin=SCAN_LOG)
+    assert status == 0 and err == ""
+    rows = out.splitlines()
+    assert rows[0].split() == ["count", "code", "title", "action"]
+    assert rows[1].split()[:2] == ["2", "30004"] and rows[1].endswith("  Stop messaging the recipient")
+    assert "Test title for 30004" in rows[1]
+    assert rows[2].split()[:2] == ["1", "21610"] and FIXTURE_TITLE in rows[2]
+    assert rows[3].split()[:2] == ["1", "30882"]
+    assert rows[3].endswith("  not explained yet: https://www.twilio.com/docs/api/errors/30882")
+    assert rows[4:] == ["", "not in the upstream list: 39999 (\u00d71)", "",
+                        "4 occurrences of 3 codes in 6 lines of standard input"]
+
+
+def test_scan_json_for_programs_and_unknown_codes_listed_apart(catalog):
+    status, out, _ = run("scan", "-", "--json", catalog=catalog, stdin=SCAN_LOG)
+    assert status == 0
+    report = json.loads(out)
+    assert (report["source"], report["lines"], report["bytes"], report["occurrences"]) == \
+        ("standard input", 6, len(SCAN_LOG), 4)
+    assert [(c["code"], c["count"], c["first_line"], c["explained"], c["retry"]) for c in report["codes"]] == [
+        (30004, 2, 2, True, "never"), (21610, 1, 4, True, "never"), (30882, 1, 6, False, "unknown")]
+    assert report["codes"][0]["url"] == "https://errdict.example/codes/30004/"
+    assert report["unknown"] == [{"code": 39999, "count": 1, "first_line": 5}]
+    assert report["interrupted"] is False
+
+
+def test_scan_output_is_the_same_with_one_process_or_two(catalog, tmp_path, monkeypatch):
+    import errdict._scan as scan_module
+
+    monkeypatch.setattr(cli, "PARALLEL_MIN_BYTES", 0)  # the parallel path for a small file
+    parallel_jobs: list[int] = []
+    summarize_file = scan_module.summarize_file
+
+    def counted(path: str, jobs: int, catalog: Catalog | None = None) -> Any:
+        parallel_jobs.append(jobs)
+        return summarize_file(path, jobs, catalog)
+
+    monkeypatch.setattr(scan_module, "summarize_file", counted)
+    log = tmp_path / "big.log"
+    log.write_bytes(SCAN_LOG * 300 + b'{"error_code": 21610,\n "more": [1, 2]}\n' + SCAN_LOG * 300)
+    runs = [run("scan", str(log), *jobs, catalog=catalog) for jobs in (["--jobs", "1"], ["--jobs", "2"], [])]
+    assert runs[0] == runs[1] == runs[2] and runs[0][0] == 0
+    assert parallel_jobs[0] == 2  # --jobs 1 reads the file itself; --jobs 2 shares it
+    assert runs[0][1].splitlines()[1].split()[:2] == ["1200", "30004"]
+    json_runs = [run("scan", str(log), "--json", "--jobs", jobs, catalog=catalog) for jobs in ("1", "2")]
+    assert json_runs[0] == json_runs[1]
+    assert json.loads(json_runs[1][1])["lines"] == log.read_bytes().count(b"\n")
 
 
 # --- one convention for usage errors, one set of exit statuses -------------------------------------------
@@ -683,6 +778,9 @@ def _hostile_log(text: str) -> bytes:
         '{"ErrorCode": 30882, "Body": ' + encoded + "}",
         "Payload=" + "".join(f"%{b:02X}" for b in json.dumps({text: {"error_code": 30882}}).encode()) + "&Level=ERROR",
         f"{text}: error_code={UNKNOWN} {text}",
+        f"2026-12-01 ERROR{text}30004 failed",  # the hostile text inside what a rule matches
+        json.dumps({"error_code": f"21610{text}"}, ensure_ascii=False),
+        f"workflow failed: Alias{text}label of 21610",
         text,
     ]
     return "\n".join(lines).encode("utf-8", "surrogatepass") + b"\n"
@@ -708,15 +806,26 @@ def test_terminal_escape_injection_scanned_log_property(text, catalog):
 
 def test_terminal_escape_injection_in_findings_paths_and_texts(catalog):
     log = b'{"\\u001b[31mred\\u202e": {"error_code": 21610}}\nERROR 30004 \x1b]0;pwned\x07 x\n' \
-          b"Payload=%7B%22%1B%5B2J%22%3A%7B%22error_code%22%3A30882%7D%7D&Level=ERROR\n"
+          b"Payload=%7B%22%1B%5B2J%22%3A%7B%22error_code%22%3A30882%7D%7D&Level=ERROR\n" \
+          b"2026-12-01 ERROR\t30004 failed\n" + '{"error_code": "30004\u202e"}\n'.encode()
     status, out, _ = run("scan", "-", "--findings", catalog=catalog, stdin=log)
     assert status == 0
     assert_clean(out)
     assert "line 1 /\\x1b[31mred\\u202e/error_code: 21610 json-field" in out
-    assert out.splitlines()[2].startswith("line 3 ") and ": 30882 " in out.splitlines()[2]
-    status, out, _ = run("scan", "-", "--findings", "--json", catalog=catalog, stdin=log)
-    assert_clean(out)
-    assert json.loads(out)[0]["path"] == "/\x1b[31mred\u202e/error_code"
+    status, as_json, _ = run("scan", "-", "--findings", "--json", catalog=catalog, stdin=log)
+    assert_clean(as_json)
+    findings = json.loads(as_json)
+    assert findings[0]["path"] == "/\x1b[31mred\u202e/error_code"
+    lines = out.splitlines()
+    assert len(lines) == len(findings)
+    hostile = 0
+    for finding, line in zip(findings, lines, strict=True):  # the same finding, its texts escaped
+        raw = finding["text"] + (finding["path"] or "")
+        hostile += any(unicodedata.category(c) in UNSAFE_CATEGORIES for c in raw)
+        assert line.startswith(f"line {finding['line']}") and f": {finding['code']} {finding['kind']}" in line
+        assert f'"{cli.safe(finding["text"])}"' in line
+        assert finding["path"] is None or cli.safe(finding["path"]) in line
+    assert hostile >= 2, findings  # the key of line 1, and the tab inside "ERROR\t30004"
 
 
 @pytest.mark.parametrize("name", ["app\x1b[31m.log", "app\u202egol.txt", "app\x07\r.log", "app\udcff.log"],
@@ -852,8 +961,9 @@ def test_streaming_findings_appear_as_lines_arrive(extra):
             assert reader.next() == b"[\n"
         for i, (line, code) in enumerate(((b"2026-12-01T10:00:00Z ERROR 30007 delivery failed\n", 30007),
                                           (b"MessageStatus=failed&ErrorCode=21610&To=%2B14155550123\n", 21610),
-                                          (b'{"code": 30003, "message": "Unreachable destination handset", "more_info": '
-                                           b'"https://www.twilio.com/docs/errors/30003", "status": 400}\n', 30003))):
+                                          (b'{"code": 30003, "message": "Unreachable destination handset", '
+                                           b'"more_info": "https://www.twilio.com/docs/errors/30003", "status": 400}\n',
+                                           30003))):
             proc.stdin.write(line)
             proc.stdin.flush()
             shown = reader.next(timeout=30)  # read before stdin is closed
@@ -1000,6 +1110,23 @@ def test_ascii_output_encoding_of_a_strict_stream_does_not_crash(catalog):
     assert main(["21610", "--json"], latin, io.StringIO(), catalog=catalog) == 0
     latin.flush()
     assert json.loads(raw.getvalue().decode("latin-1"))[0]["title"] == FIXTURE_TITLE
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+class _TerminalInput(io.BytesIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_scan_of_a_terminal_says_how_to_end_the_input(catalog):
+    err = _Terminal()
+    status = main(["scan", "-"], io.StringIO(), err, stdin=_TerminalInput(b"ERROR 21610 x\n"), catalog=catalog)
+    assert status == 0 and err.getvalue() == "errdict: reading standard input (Ctrl-D ends it)\n"
+    assert run("scan", "-", catalog=catalog, stdin=b"ERROR 21610 x\n")[2] == ""  # not said to a pipe
 
 
 UTF16_LOG = "2026-12-01 caf\u00e9 ERROR 30004 failed\n{\"error_code\": 21610}\nno code here\n"

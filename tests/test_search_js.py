@@ -27,11 +27,11 @@ NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(NODE is None, reason="Node.js runs the site's search script in these tests")
 
 RUNNER = """
-const fs = require("fs"), path = require("path");
+const fs = require("fs"), path = require("path"), zlib = require("zlib");
 const search = require(process.argv[2]);
 const folder = process.argv[3];
 const queries = JSON.parse(fs.readFileSync(0, "utf8"));
-const index = new search.Index(p => JSON.parse(fs.readFileSync(path.join(folder, p), "utf8")));
+const index = new search.Index(p => JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(folder, p))).toString("utf8")));
 (async () => {
   const out = [];
   for (const q of queries) {
@@ -48,10 +48,10 @@ const index = new search.Index(p => JSON.parse(fs.readFileSync(path.join(folder,
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("search")
-    for rel, text in sitedata.search_files(errdict.default_catalog()):
+    for rel, data in sitedata.search_files(errdict.default_catalog()):
         target = folder / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, "utf-8")
+        target.write_bytes(data)
     (folder / "run.js").write_text(RUNNER, "utf-8")
     return folder / "search"
 
@@ -117,8 +117,8 @@ def test_nearest_codes_are_the_same_on_the_site(index_dir):
 
 def test_a_first_query_downloads_little(index_dir):
     """The manifest, the shards of the query's words and a results chunk: far less than the whole index."""
-    manifest = index_dir / "manifest.json"
-    shards = sorted(index_dir.glob("s-*.json"))
+    manifest = index_dir / "manifest.json.gz"
+    shards = sorted(index_dir.glob("s-*.json.gz"))
     total = sum(path.stat().st_size for path in index_dir.iterdir())
     biggest = max(path.stat().st_size for path in shards)
     assert manifest.stat().st_size + 3 * biggest + 2 * 20_000 < 300_000

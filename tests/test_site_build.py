@@ -98,10 +98,12 @@ def test_index_product_home_search_schema_and_404_pages(built_site):
 
 def test_the_search_index_ships_with_the_site(built_site):
     site, _ = built_site
-    manifest = json.loads(read(site / "search" / "manifest.json"))
+    import gzip
+
+    manifest = json.loads(gzip.decompress((site / "search" / "manifest.json.gz").read_bytes()))
     assert manifest["codes"] == CODES and len(manifest["ranks"]) == 2 * len(CODES)
     for prefix in manifest["shards"]:
-        assert (site / "search" / f"s-{prefix}.json").exists()
+        assert (site / "search" / f"s-{prefix}.json.gz").exists()
     assert not (site / "search" / "search_index.json").exists()  # the theme's whole-site index is gone
 
 

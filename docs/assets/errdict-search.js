@@ -21,7 +21,8 @@
 
   function isDigits(token) { return /^[0-9]+$/.test(token); }
 
-  /* loader(path) returns a promise of the parsed JSON of a file of the index ("manifest.json", ...). */
+  /* loader(path) returns a promise of the parsed JSON of a file of the index ("manifest.json.gz", ...):
+     the files are gzip-compressed; the loader decompresses them (see gunzipJson). */
   function Index(loader) {
     this.loader = loader;
     this.files = {};
@@ -42,7 +43,7 @@
   Index.prototype.ready = function () {
     var self = this;
     if (this.manifest) { return Promise.resolve(this.manifest); }
-    return this.load("manifest.json").then(function (manifest) {
+    return this.load("manifest.json.gz").then(function (manifest) {
       self.manifest = manifest;
       self.stop = new Set(manifest.stop_words);
       self.codeWords = new Set(manifest.code_query_words);
@@ -78,7 +79,7 @@
   Index.prototype.matches = function (token) {
     var self = this, m = this.manifest;
     return Promise.all(this.shardsFor(token).map(function (prefix) {
-      return self.load("s-" + prefix + ".json");
+      return self.load("s-" + prefix + ".json.gz");
     })).then(function (shards) {
       var places = new Map(), fields = new Map();
       function add(flat, factor) {
@@ -165,6 +166,8 @@
   Index.prototype.bonus = function (entry, perToken) {
     var m = this.manifest, count = perToken.length, bonus = 0;
     perToken[0].places.get(entry).forEach(function (places, field) {
+      var kindOfField = perToken[0].fields.get(entry * 4096 + field) >> 8;
+      if (m.fields[kindOfField] === "description") { return; }  /* matched word by word only */
       var starts = Array.from(places.keys());
       for (var i = 1; i < count; i++) {
         var following = perToken[i].places.get(entry).get(field);
@@ -185,7 +188,7 @@
     return this.ranked(text).then(function (entries) {
       var shown = entries.slice(0, limit === undefined ? 10 : limit), chunk = self.manifest.docs_chunk;
       var chunks = Array.from(new Set(shown.map(function (entry) { return Math.floor(entry / chunk); })));
-      return Promise.all(chunks.map(function (n) { return self.load("d-" + n + ".json"); })).then(function (loaded) {
+      return Promise.all(chunks.map(function (n) { return self.load("d-" + n + ".json.gz"); })).then(function (loaded) {
         var byChunk = new Map();
         chunks.forEach(function (n, i) { byChunk.set(n, loaded[i]); });
         var results = shown.map(function (entry) {
@@ -224,5 +227,18 @@
     return keyed.slice(0, Math.max(0, limit === undefined ? 3 : limit)).map(function (row) { return row[3]; });
   }
 
-  return { Index: Index, words: words, suggest: suggest, oneEditApart: oneEditApart };
+  /* The JSON a fetched .json.gz file holds, in the browser: decompressed with DecompressionStream unless
+     the host already undid the compression (then the bytes no longer start with gzip's magic number). */
+  function gunzipJson(response) {
+    return response.arrayBuffer().then(function (buffer) {
+      var bytes = new Uint8Array(buffer);
+      if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
+        return JSON.parse(new TextDecoder().decode(bytes));
+      }
+      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+      return new Response(stream).text().then(JSON.parse);
+    });
+  }
+
+  return { Index: Index, words: words, suggest: suggest, oneEditApart: oneEditApart, gunzipJson: gunzipJson };
 }));

@@ -34,7 +34,12 @@
   function searchIndex() {
     if (!index) {
       var base = new URL("search/", siteRoot());
-      index = new window.ErrdictSearch.Index(function (path) { return fetchJson(new URL(path, base).href); });
+      index = new window.ErrdictSearch.Index(function (path) {
+        return fetch(new URL(path, base).href).then(function (response) {
+          if (!response.ok) { throw new Error("HTTP " + response.status + " for " + path); }
+          return window.ErrdictSearch.gunzipJson(response);
+        });
+      });
     }
     return index;
   }
