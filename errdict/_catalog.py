@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import _search
-from ._codes import page_url, parse_code
+from ._codes import LC_HELP_PAGES, page_url, parse_code
 from ._model import CatalogDataError, ErrorCode, FormerTitle, HelpArticle, Link, UnknownCodeError
 
 DATA_FILE = os.path.join(os.path.dirname(__file__), "data", "catalog.jsonl")
@@ -41,9 +41,11 @@ def check_site_url(url: str, source: str = "the site URL") -> str:
         parts = urlsplit(url)
     except ValueError:
         parts = None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url) \
-            or any(not c.isprintable() for c in url):
-        raise ValueError(f"{source} must be an http:// or https:// URL with a host name, not {url[:80]!r}")
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url) \
+            or any(not c.isprintable() for c in url) or "@" in parts.netloc or parts.query or parts.fragment \
+            or "?" in url or "#" in url:
+        raise ValueError(f"{source} must be an http:// or https:// URL with a host name (no user name, query or "
+                         f"fragment), not {url[:80]!r}")
     return url if url.endswith("/") else url + "/"
 
 
@@ -111,6 +113,7 @@ class Catalog:
                 try:
                     with open(self.path, "rb") as handle:
                         first = handle.readline(1 << 26)
+                        size = os.fstat(handle.fileno()).st_size
                 except OSError as exc:
                     raise CatalogDataError(f"cannot read the compiled catalog {self.path}: "
                                            f"{exc.strerror or exc}") from None
@@ -118,6 +121,9 @@ class Catalog:
                 if not isinstance(data, dict):
                     raise CatalogDataError(f"{self.path}: the first line is not a catalog header")
                 header = _Header(data, len(first), first.endswith(b"\r\n"), self.path)
+                if size <= header.base + header.meta_offset:  # the alias index, the last line, is missing
+                    raise CatalogDataError(f"{self.path}: the file is shorter than its header says (truncated); "
+                                           "rebuild with `python -m generator compile`")
                 self._site_url = site_url or check_site_url(header.site_url, f"{self.path}: site_url")
                 self._header = header
         return self._header
@@ -145,6 +151,9 @@ class Catalog:
             found = raw.get("code") if isinstance(raw, dict) else None
             raise CatalogDataError(f"{self.path}: the header places {code} where the entry of {found!r} is")
         fields = {**header.defaults, **raw}
+        wrong = _wrong_type(fields)
+        if wrong is not None:
+            raise CatalogDataError(f"{self.path}: the entry of {code} is damaged ({wrong})")
         try:
             vocab = header.vocabulary
             fields["links"] = tuple(Link(link["title"], link["url"]) for link in fields["links"])
@@ -152,6 +161,8 @@ class Catalog:
                                             for item in fields["former_titles"])
             fields["lc_help"] = tuple(HelpArticle(item["title"], item["article"], item.get("portal", "leadconnector"))
                                       for item in fields["lc_help"])
+            if any(article.portal not in LC_HELP_PAGES for article in fields["lc_help"]):
+                raise KeyError("lc_help portal")
             for name, value in fields.items():
                 if isinstance(value, list):
                     fields[name] = tuple(value)
@@ -257,6 +268,48 @@ class Catalog:
         """The known codes nearest to an unknown one: one typo away first (a digit changed, added,
         dropped, or two neighbouring digits swapped), then the numerically closest."""
         return suggest(self.codes(), code, limit)
+
+
+# What each field of an entry line holds, read off ErrorCode's own annotations (one definition).
+_SCALARS: dict[str, tuple[type, ...]] = {"int": (int,), "str": (str,)}
+_ITEMS = {"str": str, "int": int}
+
+
+def _field_checks() -> dict[str, tuple[tuple[type, ...], bool, type | None]]:
+    """For each stored field of ErrorCode: (accepted types, None allowed, item type of a list or None)."""
+    import dataclasses
+
+    checks: dict[str, tuple[tuple[type, ...], bool, type | None]] = {}
+    for field in dataclasses.fields(ErrorCode):
+        annotation = str(field.type).replace(" ", "")
+        optional = annotation.endswith("|None")
+        base = annotation.removesuffix("|None")
+        if base.startswith("tuple["):
+            item = base[len("tuple["):].split(",")[0]
+            checks[field.name] = ((list, tuple), optional, _ITEMS.get(item, dict))
+        elif base in _SCALARS:
+            checks[field.name] = (_SCALARS[base], optional, None)
+    return checks
+
+
+_CHECKS: dict[str, tuple[tuple[type, ...], bool, type | None]] = {}
+
+
+def _wrong_type(fields: dict[str, Any]) -> str | None:
+    """Which field of a stored entry does not hold what ErrorCode's annotation says (None if all do)."""
+    if not _CHECKS:
+        _CHECKS.update(_field_checks())
+    for name, (kinds, optional, item) in _CHECKS.items():
+        if name not in fields:
+            continue
+        value = fields[name]
+        if value is None and optional:
+            continue
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            return f"{name} is {type(value).__name__}"
+        if item is not None and not all(isinstance(part, item) and not isinstance(part, bool) for part in value):
+            return f"{name} holds a value of the wrong type"
+    return None
 
 
 def _one_edit_apart(a: str, b: str) -> bool:

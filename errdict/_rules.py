@@ -187,6 +187,22 @@ def norm_key(key: object) -> str:
     return found
 
 
+_INFO_CACHE: dict[str, tuple[str, bool]] = {}
+
+
+def key_info(key: object) -> tuple[str, bool]:
+    """(norm_key(key), is_body_key(key)) in one look-up: what the walk asks of every key."""
+    if type(key) is str:
+        found = _INFO_CACHE.get(key)  # type: ignore[arg-type]
+        if found is not None:
+            return found
+        found = (norm_key(key), is_body_key(key))
+        if len(_INFO_CACHE) < _CACHE_SIZE and len(key) <= 64:  # type: ignore[arg-type]
+            _INFO_CACHE[key] = found  # type: ignore[index]
+        return found
+    return (norm_key(key), is_body_key(key)) if isinstance(key, str) else ("", False)
+
+
 def is_body_key(key: object) -> bool:
     """Whether a key (as written) holds message text: body, Body, lastMessageBody, ButtonText,
     SpeechResult, message_text, ... (not "context", "ErrorText" or "textColor")."""

@@ -118,9 +118,10 @@ def _says_error(nk: str, value: object) -> bool:
 
 
 class _Frame:
-    """One container being walked: its items (normalized key, key, value), where it is, and what its
-    context says. A list's items stand where the list does: they have its key's normalized key
-    ({"ErrorCode": [30007, 30008]} holds two codes) and its object's error context."""
+    """One container being walked: its items (normalized key, whether the key holds message text,
+    key, value), where it is, and what its context says. A list's items stand where the list does:
+    they have its key's normalized key ({"ErrorCode": [30007, 30008]} holds two codes) and its
+    object's error context."""
 
     __slots__ = ("container", "items", "place", "error_ctx", "error_object", "api_body", "seen")
 
@@ -130,14 +131,14 @@ class _Frame:
         self.place = place
         self.error_ctx = error_ctx
         self.seen: set[int] = set()  # codes already found directly in this container
-        if isinstance(container, Mapping):
+        if type(container) is dict or isinstance(container, Mapping):
             items = []
             error = error_ctx
             has_code = False
-            norm_key, error_keys = _rules.norm_key, _ERROR_KEYS
-            for key, value in container.items():
-                nk = norm_key(key)
-                items.append((nk, key, value))
+            key_info, error_keys = _rules.key_info, _ERROR_KEYS
+            for key, value in container.items():  # type: ignore[attr-defined]
+                nk, body = key_info(key)
+                items.append((nk, body, key, value))
                 if nk == "code":
                     has_code = True
                 elif not error and nk in error_keys:
@@ -145,10 +146,13 @@ class _Frame:
             self.error_object = error
             self.api_body = has_code and error
         else:
-            items = [(list_key, index, value) for index, value in enumerate(container)]  # type: ignore[call-overload]
+            items = [(list_key, False, index, value) for index, value in enumerate(container)]  # type: ignore[call-overload]
             self.error_object = in_error_object or error_ctx
             self.api_body = False
-        self.items: Iterator[tuple[str, object, object]] = iter(items)
+        self.items: Iterator[tuple[str, bool, object, object]] = iter(items)
+
+
+_SCALARS = frozenset({int, float, bool, type(None)})
 
 
 def _is_container(value: object) -> bool:
@@ -170,7 +174,7 @@ def walk(root: object, rules: Rules, include_unknown: bool, line: int | None, ou
         if text_scanner is not None:
             text_scanner(text, place, seen, out)
         else:
-            for start, end, code, kind, known in rules.hits(text, include_unknown):
+            for start, end, code, kind, known in rules.hits(text, include_unknown, numeric, labels):
                 if code not in seen:
                     seen.add(code)
                     out.append(Finding(code, kind, line, None, (start, end), place.pointer(), snippet(text[start:end]),
@@ -183,7 +187,7 @@ def walk(root: object, rules: Rules, include_unknown: bool, line: int | None, ou
         stack.append(_Frame(container, place, error_ctx, list_key, in_error_object))
 
     def code_value(value: object, place: _Place, kind: str, explicit: bool, generic: bool, seen: set[int]) -> None:
-        """The value of an error-code key: a number, a numeric string, a list of them, or text."""
+        """The value of an error-code key: a number, a numeric string, or text (or an error object)."""
         number = as_int(value)
         text = None
         if number is None:
@@ -211,47 +215,48 @@ def walk(root: object, rules: Rules, include_unknown: bool, line: int | None, ou
             out.append(Finding(number, kind, line, None, None, place.pointer(), snippet(text or str(number)), known))
 
     message_keys, code_keys, error_parents = _rules.MESSAGE_KEYS, _rules.CODE_KEYS, _rules.ERROR_PARENTS
-    is_body_key, may_hit = _rules.is_body_key, rules.may_hit
+    explicit_keys, generic_keys, scalars = _rules.EXPLICIT_CODE_KEYS, _rules.GENERIC_CODE_KEYS, _SCALARS
+    may_hit = rules.may_hit
     push(root, ROOT, False)
     while stack:
         frame = stack[-1]
         depth = len(stack)
-        for nk, key, value in frame.items:
-            if nk in message_keys:
-                if not frame.error_object and not _is_container(value):
-                    continue  # a message's text: whatever it holds is not a code
-            elif nk and is_body_key(key):
+        for nk, body, key, value in frame.items:
+            kind_of_value = type(value)
+            if body:
                 continue  # message text (or rich content), whatever it holds
+            if nk in message_keys and not frame.error_object and (kind_of_value is str or kind_of_value in scalars):
+                continue  # a message's text: whatever it holds is not a code
             if nk in code_keys or (nk == "code" and frame.error_object):
-                if isinstance(value, (list, tuple)):  # a list of codes (or of error objects)
-                    push(value, _Place(frame.place, key), True, nk, frame.error_object)
+                if kind_of_value is list or kind_of_value is tuple or \
+                        (kind_of_value not in scalars and isinstance(value, (list, tuple))):
+                    push(value, _Place(frame.place, key), True, nk, frame.error_object)  # codes, or error objects
                     break
                 kind = "api-error-body" if (nk == "code" and frame.api_body) else field_kind
-                code_value(value, _Place(frame.place, key), kind, include_unknown and nk in _rules.EXPLICIT_CODE_KEYS,
-                           nk in _rules.GENERIC_CODE_KEYS, frame.seen)
+                code_value(value, _Place(frame.place, key), kind, include_unknown and nk in explicit_keys,
+                           nk in generic_keys, frame.seen)
                 if len(stack) > depth:
                     break
-            elif type(value) is str or isinstance(value, str):
-                if value[:1] in _OPENERS or value[-1:] in _CLOSERS:
-                    document = _embedded_json(value)
+            elif kind_of_value is str or (kind_of_value not in scalars and isinstance(value, str)):
+                if value[:1] in _OPENERS or value[-1:] in _CLOSERS:  # type: ignore[index]
+                    document = _embedded_json(value)  # type: ignore[arg-type]
                     if document is not None:
                         push(document, _Place(frame.place, key), frame.error_ctx or nk in error_parents)
-                        if len(stack) > depth:
-                            break
-                        continue
-                if len(value) >= 3 and may_hit(value, numeric, labels):
-                    scan_text(value, _Place(frame.place, key), frame.seen)
-            elif _is_container(value):
-                if isinstance(value, Mapping):
-                    push(value, _Place(frame.place, key), frame.error_ctx or nk in error_parents)
-                else:
-                    push(value, _Place(frame.place, key), frame.error_ctx or nk in error_parents, nk,
-                         frame.error_object)
-                if len(stack) > depth:
-                    break  # walk what was just pushed first, then come back for the rest of the items
+                        break
+                if len(value) >= 3 and may_hit(value, numeric, labels):  # type: ignore[arg-type]
+                    scan_text(value, _Place(frame.place, key), frame.seen)  # type: ignore[arg-type]
+            elif kind_of_value is dict or (kind_of_value not in scalars and isinstance(value, Mapping)):
+                push(value, _Place(frame.place, key), frame.error_ctx or nk in error_parents)
+                break  # walk what was just pushed first, then come back for the rest of the items
+            elif kind_of_value is list or (kind_of_value not in scalars and isinstance(value, (list, tuple))):
+                push(value, _Place(frame.place, key), frame.error_ctx or nk in error_parents, nk, frame.error_object)
+                break
         else:
             stack.pop()
             on_path.discard(id(frame.container))
+            continue
+        if len(stack) == depth:  # what was pushed was a cycle: go on with this container
+            continue
 
 
 _OPENERS, _CLOSERS = ("{", "[", " ", "\t", "\n", "\r"), ("}", "]", " ", "\t", "\n", "\r")

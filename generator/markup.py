@@ -168,11 +168,55 @@ def may_hold_markup(text: str) -> bool:
 
 # --- judging the rendered HTML --------------------------------------------------------------------
 
+# Python-Markdown reads some constructs in time that grows with the square of their number (an
+# opening bracket looks ahead for its link, a tag for its end), and nests a block for each list marker
+# or quote marker it meets, recursively. Fields beyond these limits are refused before rendering, so
+# that neither `check` nor the site build can be made to take minutes or to overflow the stack;
+# the real catalog stays far below them (at most 1,123 characters, 2 brackets, 9 tags and 1 level of
+# nesting in a field). The worst field within them renders in well under a second.
+MAX_MARKDOWN_CHARS = 20_000
+MAX_LINES = 400
+MAX_BRACKETS = 100
+MAX_ANGLE_BRACKETS = 400
+MAX_NESTING = 8
+_NESTED_MARKERS = re.compile(r"^[ ]*+(?:(?:[-*+]|[0-9]{1,9}+[.)])[ ]++|>[ ]?+){9}", re.M)
+_DEEP_INDENT = re.compile(r"^[ ]{%d}" % (4 * MAX_NESTING + 1), re.M)
+
+
+def complexity_problem(text: str) -> str | None:
+    """Why a Markdown field is too intricate to render (None when it is within the limits above)."""
+    if len(text) > MAX_MARKDOWN_CHARS:
+        return f"is {len(text):,} characters long; a Markdown field may be at most {MAX_MARKDOWN_CHARS:,}"
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES:
+        return f"has {lines:,} lines; a Markdown field may have at most {MAX_LINES}"
+    brackets = text.count("[")
+    if brackets > MAX_BRACKETS:
+        return (f"holds {brackets:,} '[' characters; a field may hold at most {MAX_BRACKETS} "
+                "(links and brackets take the renderer time that grows with their square)")
+    angles = text.count("<")
+    if angles > MAX_ANGLE_BRACKETS:
+        return (f"holds {angles:,} '<' characters; a field may hold at most {MAX_ANGLE_BRACKETS} "
+                "(tags take the renderer time that grows with their square)")
+    if _NESTED_MARKERS.search(text) or _DEEP_INDENT.search(text):
+        return (f"nests lists or quotes more than {MAX_NESTING} levels deep (list markers or > at the start "
+                f"of a line, or more than {4 * MAX_NESTING} spaces of indentation)")
+    return None
+
+
 def problem(text: str) -> str | None:
-    """Why the field's rendered HTML is not safe as it is (None when the sanitiser keeps it whole)."""
+    """Why the field's rendered HTML is not safe as it is (None when the sanitiser keeps it whole).
+    Never raises: a field the renderer cannot handle is a problem like any other."""
     if not may_hold_markup(text):
         return None
-    rendered = render(text)
+    too_intricate = complexity_problem(text)
+    if too_intricate:
+        return too_intricate
+    try:
+        rendered = render(text)
+    except RecursionError:
+        return (f"nests Markdown too deeply for the renderer (lists, quotes or emphasis inside each other); "
+                f"keep it to at most {MAX_NESTING} levels")
     cleaned = sanitize(rendered)
     rendered_tokens = _tokens(rendered)
     if cleaned != rendered and _tokens(cleaned) != rendered_tokens:
