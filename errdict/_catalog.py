@@ -307,7 +307,8 @@ def _wrong_type(fields: dict[str, Any]) -> str | None:
             continue
         if isinstance(value, bool) or not isinstance(value, kinds):
             return f"{name} is {type(value).__name__}"
-        if item is not None and not all(isinstance(part, item) and not isinstance(part, bool) for part in value):
+        if item is not None and isinstance(value, (list, tuple)) \
+                and not all(isinstance(part, item) and not isinstance(part, bool) for part in value):
             return f"{name} holds a value of the wrong type"
     return None
 
