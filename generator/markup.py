@@ -134,11 +134,12 @@ def plain_text_problem(text: str) -> str | None:
 # Markdown makes a tag outside the allow-list, a link, an image or an entity only from one of these
 # characters (raw HTML and autolinks, entities, links, images and reference definitions, ATX
 # headings, code spans and the escapes that change how the rest reads), or from a line made of
-# -, *, _ or = and spaces (a setext heading's underline, a horizontal rule), perhaps after list
-# markers ("- ---", "1. ***"). Any line of those characters, digits, dots and + is rendered: a
-# little more than needed, in one linear pass.
-_MARKUP_CHARS = re.compile(r"[<>&\[\]!#`\\]")
-_RULE_LINE = re.compile(r"^[ +0-9.]*[-*_=][-*_=+ 0-9.]*$", re.M)
+# -, *, _ or = and spaces (a setext heading's underline, a horizontal rule), perhaps after list or
+# quote markers ("- ---", "1. ***", "> ---"). Any line of those characters, digits, dots, + and > is
+# rendered: a little more than needed, in one linear pass. Without a [ an ! makes no image, and
+# without a < a > closes no tag: alone they make text or a quote, both allowed.
+_MARKUP_CHARS = re.compile(r"[<&\[\]#`\\]")
+_RULE_LINE = re.compile(r"^[ +0-9.>]*[-*_=][-*_=+ 0-9.>]*$", re.M)
 # Two inline forms that hold such characters and still render to allowed HTML only: a code span
 # between single backticks on one line (its text shown literally, whatever it holds), and an inline
 # link of plain words to a plain https URL (checked with is_https_url, as the sanitiser checks it).
@@ -207,11 +208,11 @@ def complexity_problem(text: str) -> str | None:
 def problem(text: str) -> str | None:
     """Why the field's rendered HTML is not safe as it is (None when the sanitiser keeps it whole).
     Never raises: a field the renderer cannot handle is a problem like any other."""
-    if not may_hold_markup(text):
-        return None
-    too_intricate = complexity_problem(text)
+    too_intricate = complexity_problem(text)  # first: the site renders every field, filtered or not
     if too_intricate:
         return too_intricate
+    if not may_hold_markup(text):
+        return None
     try:
         rendered = render(text)
     except RecursionError:

@@ -179,7 +179,8 @@ def code_table_html(entries: Iterable[dict[str, Any]], prefix: str, show_product
         badges = ""
         if e["status"] != "active":
             badges += f' <span class="errdict-badge">{html_text(v["status"][e["status"]].capitalize())}</span>'
-        summary = f'<span class="errdict-row-summary">{html_text(e["summary"])}</span>' if e["summary"] else ""
+        summary = (f'<span class="errdict-row-summary" title="{html_attr(e["summary"])}">{html_text(e["summary"])}</span>'
+                   if e["summary"] else "")
         product_cell = (f'<td><a href="{prefix}products/{product}/">{html_text(v["product"][product])}</a></td>'
                         if show_product else "")
         state = "Explained" if kind == "full" else "Not yet"
