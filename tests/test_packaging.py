@@ -2,6 +2,7 @@
 outside the checkout, with nothing but the standard library."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import venv
@@ -13,11 +14,24 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 
+def _checkout_files() -> set[str]:
+    return {str(path.relative_to(REPO)) for path in REPO.rglob("*")
+            if ".git" not in path.parts and ".venv" not in path.parts and "node_modules" not in path.parts}
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
+    """The wheel, built from a copy of the package's sources, so that the checkout gets no build/ or
+    *.egg-info (setuptools writes them beside the sources it builds)."""
+    source = tmp_path_factory.mktemp("source")
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    shutil.copytree(REPO / "errdict", source / "errdict", ignore=shutil.ignore_patterns("__pycache__"))
     out = tmp_path_factory.mktemp("dist")
+    before = _checkout_files()
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                    "-w", str(out), str(REPO)], check=True, cwd=out)
+                    "-w", str(out), str(source)], check=True, cwd=out)
+    assert _checkout_files() == before, "building the wheel left files in the checkout"
     wheels = list(out.glob("errdict-*.whl"))
     assert len(wheels) == 1
     return wheels[0]
@@ -28,7 +42,7 @@ def test_wheel_carries_the_package_and_its_data_but_not_the_generator(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "errdict/__init__.py" in names
     assert "errdict/data/catalog.jsonl" in names
-    assert "errdict/py.typed" in names
+    assert "errdict/py.typed" in names and "errdict/_scan.py" in names and "errdict/_finding.py" in names
     assert not [n for n in names if n.startswith(("generator/", "tests/", "codes/"))]
     metadata = next(n for n in names if n.endswith("METADATA"))
     text = zipfile.ZipFile(wheel).read(metadata).decode()
