@@ -33,9 +33,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+import synth  # noqa: E402
 import yaml  # noqa: E402
 
-import synth  # noqa: E402
 from generator import compile as compile_mod  # noqa: E402
 from generator.catalog import load_catalog  # noqa: E402
 
@@ -61,7 +61,7 @@ def validation_figures(codes_dir: Path, root: Path, env: dict, repeat: int = 3) 
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
-        done = subprocess.run(check, env=env, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        done = subprocess.run(check, env=env, cwd=root, capture_output=True, text=True, check=False)
         times.append(time.perf_counter() - started)
         if done.returncode != 0:
             raise SystemExit(f"the synthetic catalog does not validate:\n{done.stdout[:2000]}{done.stderr[-500:]}")
@@ -153,7 +153,8 @@ def main() -> None:
           f"{'warm µs':>7} {'dict µs':>7} {'ratio':>6}")
     for r in rows:
         extra = r["cold_ms"] - r["bare_ms"]
-        print(f"{r['size']:>8} | {r['validate_s']:>8.2f} {r['parse_s']:>12.2f} {r['validate_s'] / r['parse_s']:>6.2f} | "
+        print(f"{r['size']:>8} | {r['validate_s']:>8.2f} {r['parse_s']:>12.2f} "
+              f"{r['validate_s'] / r['parse_s']:>6.2f} | "
               f"{r['bare_ms']:>9.1f} {r['cold_ms']:>10.1f} {extra:>8.1f} {r['inside_ms']:>7.1f} "
               f"{budgets.get(r['size'], 20):>6.0f} | "
               f"{r['naive_ms']:>11.1f} {r['naive_ms'] - r['bare_ms']:>6.1f} | "

@@ -24,10 +24,12 @@ ACTIONS = ["stop-messaging", "correct-number", "register-sender", "wait-and-retr
 WHO = ["recipient", "sender", "developer", "lc-support", "carrier"]
 TIERS = ["core", "ext", "out"]
 SNAPSHOTS = ["2023-05", "2025-02", "2026"]
-WORDS = ("carrier handset sender recipient message number request webhook template campaign brand "
-         "registration delivery queue segment media content filter route account service region "
-         "permission limit window session channel trunk domain caller verification opt-out keyword "
-         "contact workflow payload response timeout server certificate address capability").split()
+WORDS = """
+    carrier handset sender recipient message number request webhook template campaign brand registration
+    delivery queue segment media content filter route account service region permission limit window session
+    channel trunk domain caller verification opt-out keyword contact workflow payload response timeout server
+    certificate address capability
+    """.split()  # noqa: SIM905
 
 
 def synthetic_codes(count: int) -> list[int]:
@@ -48,7 +50,8 @@ def _markdown(rng: random.Random, sentences: int, words: tuple[int, int]) -> str
     if roll < 0.06:
         parts[-1] = parts[-1][:-1] + f" (check the `{rng.choice(WORDS)}` parameter)."
     elif roll < 0.1:
-        parts[-1] = parts[-1][:-1] + f", as [the {rng.choice(WORDS)} guide](https://example.org/{rng.choice(WORDS)}) says."
+        link = f"[the {rng.choice(WORDS)} guide](https://example.org/{rng.choice(WORDS)})"
+        parts[-1] = parts[-1][:-1] + f", as {link} says."
     return " ".join(parts)
 
 
@@ -99,7 +102,7 @@ def reference_entry_yaml(code: int, rng: random.Random) -> str:
         "kind: reference",
         f'title: "Synthetic reference {rng.choice(WORDS)} {rng.choice(WORDS)} {code}"',
         f"level: {rng.choice(['error', 'warning'])}",
-        f"product: {rng.choice(PRODUCTS + ['other'])}",
+        f"product: {rng.choice([*PRODUCTS, 'other'])}",
         f'upstream_products: ["{rng.choice(UPSTREAM_PRODUCTS)}"]',
         f"lc_tier: {rng.choice(TIERS)}",
         f'listed_since: "{rng.choice(SNAPSHOTS)}"',
@@ -138,4 +141,5 @@ def write_catalog(dest: Path, count: int, seed: int = 1, reference_share: float 
 if __name__ == "__main__":
     if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
-    write_catalog(Path(sys.argv[1]), int(sys.argv[2]), reference_share=float(sys.argv[3]) if len(sys.argv) == 4 else 0.2)
+    share = float(sys.argv[3]) if len(sys.argv) == 4 else 0.2
+    write_catalog(Path(sys.argv[1]), int(sys.argv[2]), reference_share=share)

@@ -22,11 +22,11 @@ import unicodedata
 # Words that say nothing about which code is meant: a name made only of these (and numbers)
 # would match ordinary log lines.
 GENERIC_WORDS = frozenset(
-    "a an the of to in on at for from by with and or is are was be been not no yes this that it its "
-    "error errors err failed failure fail fails failing unknown message messages msg sms mms text call calls "
-    "code codes status warning warnings invalid undelivered undeliverable delivery delivered sent send sending "
-    "number numbers phone request requests problem problems issue issues exception general generic other "
-    "internal server bad wrong some any".split())
+    """a an the of to in on at for from by with and or is are was be been not no yes this that it its error
+    errors err failed failure fail fails failing unknown message messages msg sms mms text call calls code
+    codes status warning warnings invalid undelivered undeliverable delivery delivered sent send sending
+    number numbers phone request requests problem problems issue issues exception general generic other
+    internal server bad wrong some any""".split())  # noqa: SIM905
 
 _WORD = re.compile(r"\w+")
 # A word in quotes names a field or a parameter ("To", 'From'): specific, whatever the word.
@@ -68,10 +68,8 @@ def _fold(text: str) -> str:
 def normalize(name: str) -> str:
     """The key a name is compared by: folded (see the module's description), runs of white space
     made one space, no space at either end."""
-    if name.isascii():
-        folded = name.lower()  # on ASCII text NFKC changes nothing and case folding is lower()
-    else:
-        folded = _fold(name)
+    # on ASCII text NFKC changes nothing and case folding is lower()
+    folded = name.lower() if name.isascii() else _fold(name)
     return " ".join(folded.split())
 
 

@@ -121,9 +121,9 @@ FOREIGN_SYSTEMS = frozenset(
     "mysql mariadb sql sqlite sqlite3 postgres postgresql pg psql pgsql ora oracle db database db2 mssql odbc "
     "jdbc mongo mongodb redis os system sys socket sockets winsock win win32 windows winhttp wininet http https "
     "curl ssl tls smtp imap pop3 ldap dns ftp ssh kernel exit npm git errno posix".split())
-_FOREIGN_SUFFIXES = tuple(FOREIGN_SYSTEMS)
+_FOREIGN_SUFFIXES = frozenset(word[-2:] for word in FOREIGN_SYSTEMS)
 _NOT_ERROR_CODES = OTHER_CODES | FOREIGN_SYSTEMS
-_NOT_ERROR_SUFFIXES = tuple(_NOT_ERROR_CODES)
+_NOT_ERROR_SUFFIXES = frozenset(word[-2:] for word in _NOT_ERROR_CODES)
 # A line that names another system's error numbers: no number on it is an unknown upstream code.
 _FOREIGN_LINE = re.compile(r"sqlstate|errno|winerror|wsae[a-z]|mysql|mariadb|postgres|psql|sqlite|oracle|"
                            r"(?<![a-z])ora-[0-9]|odbc|jdbc|mssql|http/[0-9]|econn[a-z]|etimedout|enoent|eacces")
@@ -249,16 +249,18 @@ def has_error_word(low: str) -> bool:
 _SEPARATORS = " \t_-\"':[](){}/\\|.,"
 
 
-def word_before_in(low: str, end: int, words: frozenset[str], suffixes: tuple[str, ...]) -> bool:
+def word_before_in(low: str, end: int, words: frozenset[str], tails: frozenset[str]) -> bool:
     """Whether the word just before position end (separators skipped: "zip_code", "MySQL: error") is one
-    of words (suffixes: the same words as a tuple, for a quick look first)."""
-    head = low[max(0, end - 40):end].rstrip(_SEPARATORS)
-    if not head.endswith(suffixes):
+    of words (tails: their last two characters, for a quick look first)."""
+    i = end
+    while i and low[i - 1] in _SEPARATORS and end - i < 8:
+        i -= 1
+    if i < 2 or low[i - 2:i] not in tails:
         return False
-    start = len(head)
-    while start and head[start - 1].isascii() and head[start - 1].isalnum():
+    start = i
+    while start and end - start < 40 and low[start - 1].isascii() and low[start - 1].isalnum():
         start -= 1
-    return head[start:] in words
+    return low[start:i] in words
 
 
 # Message-text keys in a text line: key=value, key: value, "key": "value"; the value runs to the
@@ -271,9 +273,15 @@ _BODY_VALUE = re.compile(r"(?:\\?+[\"'])?+[ \t]*+[:=][ \t]*+(?:\"(?:[^\"\\\n]|\\
 _KEY_RUN = re.compile(r"[A-Za-z0-9_\-]*+")
 
 
+_MASK = "\x00"  # what a message text is replaced with: no rule reads across it, or takes it as space
+
+
 def mask_bodies(line: str, low: str) -> str:
-    """The line with the value of every message-text field blanked out (same length)."""
-    if "=" not in line and ":" not in line:
+    """The line with the value of every message-text field (and its key) blanked out, the same
+    length. The blank is a NUL, which no rule matches or reads across: so masking can only take a
+    finding away, never make one (the rules run on the line first, and again masked only when they
+    found something and the line holds message text)."""
+    if "=" not in low and ":" not in low:
         return line  # no key=value, no key: value
     found = [word for word in _BODY_WORDS if word in low]  # quick: most lines hold none of them
     if not found:
@@ -307,10 +315,48 @@ def mask_bodies(line: str, low: str) -> str:
     parts, position = [], 0
     for start, end in spans:
         parts.append(line[position:start])
-        parts.append(" " * (end - start))
+        parts.append(_MASK * (end - start))
         position = end
     parts.append(line[position:])
     return "".join(parts)
+
+
+# How every message-text key ends, lowered (lastMessageBody, ButtonText, SpeechResult, ...), and the
+# last two letters of those endings: a quick look before a separator tells whether a key may be one.
+_BODY_KEY_ENDINGS = ("body", "text", "content", "html", "subject", "comment", "comments", "note", "notes", "caption",
+                     "transcript", "transcription", "speechresult", "digits", "snippet", "preview", "reply",
+                     "replies", "question", "answer", "utterance", "payload", "title", "description",
+                     "lastmessage")
+_BODY_KEY_TAILS = frozenset(ending[-2:] for ending in _BODY_KEY_ENDINGS)
+
+
+def _may_be_in_body(low: str, hits: list[Hit]) -> bool:
+    """A quick look: whether a message-text key may come before a hit, in a value that reaches it.
+    An unquoted value ends at the next '&', so in a line without quotes only the text since the last
+    '&' before a hit can hold its key; a "code" hit needs the whole line (an error word inside a
+    message text must not count for it). A key is followed by its separator (= or :), so only the
+    separators are looked at."""
+    if '"' in low or "'" in low or any(low.startswith("code", start) or low.startswith("code", start + 1)
+                                       for start, _, _, _, _ in hits):
+        regions = [(0, len(low))]
+    else:
+        regions = [(low.rfind("&", 0, start) + 1, start) for start, _, _, _, _ in hits]
+    for begin, end in regions:
+        for separator in ("=", ":"):
+            at = low.find(separator, begin, end)
+            while at >= 0:
+                key_end = at
+                while key_end > begin and low[key_end - 1] in " \t":
+                    key_end -= 1
+                if key_end > begin and low[key_end - 1] in "\"'":
+                    key_end -= 1
+                    if key_end > begin and low[key_end - 1] == "\\":
+                        key_end -= 1
+                if key_end - begin > 1 and low[key_end - 2:key_end] in _BODY_KEY_TAILS \
+                        and low.endswith(_BODY_KEY_ENDINGS, begin, key_end):
+                    return True
+                at = low.find(separator, at + 1, end)
+    return False
 
 
 _KEY_CHARSET = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
@@ -472,17 +518,23 @@ class Rules:
             labels = False
         if not numeric and not labels:
             return []  # no anchor of any rule: nothing to mask, nothing to find
-        masked = mask_bodies(text, low)
-        if masked is not text:
-            low = lower(masked)
-            folded = None
         hits: list[Hit] = []
         if numeric:
-            self._numeric_hits(masked, low, include_unknown, strict, hits)
+            self._numeric_hits(text, low, include_unknown, strict, hits)
         if labels:
-            self._label_hits(masked, low, hits, folded)
+            self._label_hits(text, low, hits, folded)
         if not hits:
-            return hits
+            return hits  # masking message text can only take findings away (see mask_bodies)
+        masked = mask_bodies(text, low) if _may_be_in_body(low, hits) else text
+        if masked is not text:  # read again without the message texts
+            low = lower(masked)
+            hits = []
+            if numeric:
+                self._numeric_hits(masked, low, include_unknown, strict, hits)
+            if labels:
+                self._label_hits(masked, low, hits)
+            if not hits:
+                return hits
         if len(hits) > 1:
             hits.sort()
         if not strict and _may_be_quoted(masked, hits):

@@ -153,6 +153,9 @@ class _Frame:
 
 
 _SCALARS = frozenset({int, float, bool, type(None)})
+# An upstream error page's address and nothing else (an API error body's more_info): only the URL rule
+# can find anything in it, the code of the page.
+_PAGE_URL = re.compile(r"https?://[A-Za-z0-9.\-]++(?::[0-9]++)?+/docs/(?:api/)?+errors/([1-9][0-9]{2,5}+)/?+")
 
 
 def _is_container(value: object) -> bool:
@@ -244,6 +247,10 @@ def walk(root: object, rules: Rules, include_unknown: bool, line: int | None, ou
                         push(document, _Place(frame.place, key), frame.error_ctx or nk in error_parents)
                         break
                 if len(value) >= 3 and may_hit(value, numeric, labels):  # type: ignore[arg-type]
+                    if frame.seen and value[:4] == "http":  # more_info: the page of a code already found?
+                        page = _PAGE_URL.fullmatch(value)  # type: ignore[arg-type]
+                        if page is not None and int(page.group(1)) in frame.seen:
+                            continue  # the URL holds nothing else: no need to read it
                     scan_text(value, _Place(frame.place, key), frame.seen)  # type: ignore[arg-type]
             elif kind_of_value is dict or (kind_of_value not in scalars and isinstance(value, Mapping)):
                 push(value, _Place(frame.place, key), frame.error_ctx or nk in error_parents)

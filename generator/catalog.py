@@ -132,9 +132,11 @@ CROSS_CHECKED = ("code", "title", "former_titles", "aliases", "related", "replac
 def _parse_chunk(paths: list[tuple[Path, str]], keep_data: bool = True) -> list[ParsedEntry]:
     parsed_entries = [parse_file(path, shown).release() for path, shown in paths]
     if not keep_data:
-        for parsed in parsed_entries:
+        for parsed, (path, _) in zip(parsed_entries, paths, strict=True):
             if isinstance(parsed.data, dict):
                 parsed.data = {key: parsed.data[key] for key in CROSS_CHECKED if key in parsed.data}
+            if parsed.text is not None:  # positions for a catalog-wide problem: read the file again
+                parsed.text, parsed.source = None, str(path)
     return parsed_entries
 
 
@@ -146,6 +148,8 @@ def parse_files(paths: list[tuple[Path, str]], workers: int | None = None,
         return _parse_chunk(paths, keep_data)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+
+    validate.fast_check()  # compiled once here, inherited by every worker
 
     size = -(-len(paths) // (workers * 4))
     chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
@@ -169,7 +173,7 @@ def _no_gc():
 
 
 def load_catalog(codes_dir: Path = CODES_DIR, *, keep_entries: bool = True,
-                 committed: Path | None | bool = True) -> Catalog:
+                 committed: Path | bool | None = True) -> Catalog:
     """Read, parse and validate every file in codes_dir. Never raises on what the folder holds: a
     missing or unreadable folder, a file that cannot be read, a symbolic link that loops or leads
     nowhere is a problem like any other.
@@ -267,7 +271,8 @@ def _committed_codes(path: Path) -> tuple[int, ...]:
     """The codes of a compiled catalog, read as the runtime reads it. A damaged or unreadable file
     gives none: it cannot say which codes it held, and `compile --check` reports it (the check
     must not stop `compile` from writing a good one)."""
-    from errdict import Catalog as CompiledCatalog, CatalogDataError
+    from errdict import Catalog as CompiledCatalog
+    from errdict import CatalogDataError
 
     try:
         return CompiledCatalog(path).codes()

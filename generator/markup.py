@@ -89,26 +89,21 @@ def to_html(text: str) -> str:
 
 # --- plain-text fields ---------------------------------------------------------------------------
 
-# Every element name of HTML (current and obsolete), SVG and MathML that a browser acts on. A plain
-# text field (a title, an alias, the advice) is escaped wherever errdict shows it, but other tools
-# read the JSON API too: none of these may appear in one as a tag. TwiML element names such as
-# <Dial>, <Say> or <Config>, which official titles quote, are not HTML and stay allowed.
+# Every element name of HTML (current and obsolete) and the roots of SVG and MathML, the names a
+# browser acts on outside an <svg> or <math>. A plain-text field (a title, an alias, the advice) is
+# escaped wherever errdict shows it, but other tools read the JSON API too: none of these may appear
+# in one as a tag. TwiML element names such as <Dial>, <Say>, <Stop> or <Config>, which official
+# titles quote, are not HTML and stay allowed (unless they carry attributes).
 HTML_ELEMENTS = frozenset("""
-a abbr acronym address applet area article aside audio b base basefont bdi bdo bgsound big blink blockquote
-body br button canvas caption center cite code col colgroup data datalist dd del details dfn dialog dir div dl
-dt em embed fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr
-html i iframe image img input ins isindex kbd keygen label legend li link listing main map mark marquee menu
-menuitem meta meter multicol nav nextid nobr noembed noframes noscript object ol optgroup option output p
-param picture plaintext portal pre progress q rb rp rt rtc ruby s samp script search section select slot small
-source spacer span strike strong style sub summary sup table tbody td template textarea tfoot th thead time
-title tr track tt u ul var video wbr xmp
-svg animate animatemotion animatetransform circle clippath defs desc ellipse feimage filter foreignobject g
-line lineargradient marker mask mpath path pattern polygon polyline radialgradient rect set stop switch symbol
-text textpath tspan use view
-math maction annotation annotation-xml menclose merror mfenced mfrac mglyph mi mlabeledtr mmultiscripts mn mo
-mover mpadded mphantom mprescripts mroot mrow ms mspace msqrt mstyle msub msubsup msup mtable mtd mtext mtr
-munder munderover semantics
-""".split())
+a abbr acronym address applet area article aside audio b base basefont bdi bdo bgsound big blink blockquote body
+br button canvas caption center cite code col colgroup data datalist dd del details dfn dialog dir div dl dt em
+embed fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i
+iframe image img input ins isindex kbd keygen label legend li link listing main map mark marquee menu menuitem
+meta meter multicol nav nextid nobr noembed noframes noscript object ol optgroup option output p param picture
+plaintext portal pre progress q rb rp rt rtc ruby s samp script search section select slot small source spacer
+span strike strong style sub summary sup table tbody td template textarea tfoot th thead time title tr track tt
+u ul var video wbr xmp svg math
+""".split())  # noqa: SIM905
 
 _PLAIN_TAG = re.compile(r"<(?:([!?])|(/?)([A-Za-z][A-Za-z0-9:._-]*+))([^<>]*+)")
 
@@ -181,7 +176,7 @@ MAX_BRACKETS = 100
 MAX_ANGLE_BRACKETS = 400
 MAX_NESTING = 8
 _NESTED_MARKERS = re.compile(r"^[ ]*+(?:(?:[-*+]|[0-9]{1,9}+[.)])[ ]++|>[ ]?+){9}", re.M)
-_DEEP_INDENT = re.compile(r"^[ ]{%d}" % (4 * MAX_NESTING + 1), re.M)
+_DEEP_INDENT = re.compile(rf"^[ ]{{{4 * MAX_NESTING + 1}}}", re.M)
 
 
 def complexity_problem(text: str) -> str | None:

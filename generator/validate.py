@@ -106,15 +106,15 @@ def _schema_message(error: Any, kind: Any) -> tuple[tuple[Any, ...], str, bool]:
         missing = re.match(r"'([^']+)'", error.message)
         name = missing.group(1) if missing else "?"
         if name in schema.full_entry_fields() and kind == "full":
-            return path + (name,), "required field is missing (a full entry explains the code in full)", False
-        return path + (name,), "required field is missing", False
+            return (*path, name), "required field is missing (a full entry explains the code in full)", False
+        return (*path, name), "required field is missing", False
     if keyword == "additionalProperties":
         known = list(spec.get("properties", {}))
         extras = [k for k in value if k not in known]
         name = extras[0] if extras else "?"
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(known)}"
-        return path + (name,), f"unknown field{hint}", True
+        return (*path, name), f"unknown field{hint}", True
     if keyword == "not" and path and path[-1] in ("retry", "action"):
         return path, f"{shown(value)} is only for reference entries; a full entry says what to do", False
     if keyword == "type":
@@ -187,7 +187,7 @@ def check_schema(parsed: ParsedEntry) -> None:
 class _TextField:
     """How one kind of text in an entry is checked: Markdown or plain, URL or not, word limit."""
 
-    __slots__ = ("markdown", "url", "max_words")
+    __slots__ = ("markdown", "max_words", "url")
 
     def __init__(self, spec: dict[str, Any], max_words: int | None) -> None:
         self.markdown = bool(spec.get("x-markdown"))
@@ -384,9 +384,9 @@ def check_catalog(entries: list[ParsedEntry], files_present: set[int] | None = N
         related = parsed.data.get("related")
         if isinstance(related, list):
             for i, other in enumerate(related):
-                _check_reference(parsed, ("related", i), code, other, known, "related to")
+                _check_reference(parsed, ("related", i), code, other, known, verb="related to")
         if "replaced_by" in parsed.data:
-            _check_reference(parsed, ("replaced_by",), code, parsed.data["replaced_by"], known, "replaced by")
+            _check_reference(parsed, ("replaced_by",), code, parsed.data["replaced_by"], known, verb="replaced by")
     check_replacement_cycles(by_code)
 
 
@@ -422,7 +422,8 @@ def check_names(entries: list[ParsedEntry]) -> None:
                 if isinstance(item, dict) and isinstance(item.get("title"), str) \
                         and ("former_titles", i, "title") not in parsed.reported_paths \
                         and normalize(item["title"]) == own_key:
-                    parsed.problem(("former_titles", i, "title"), "is the current title; a former title differs from it")
+                    parsed.problem(("former_titles", i, "title"),
+                                   "is the current title; a former title differs from it")
         aliases = parsed.data.get("aliases")
         if not isinstance(aliases, list):
             continue
@@ -446,7 +447,7 @@ def check_names(entries: list[ParsedEntry]) -> None:
             else:
                 seen_here[key] = i
                 holders.setdefault(key, []).append((code, parsed, i))
-    for key, holding in holders.items():
+    for holding in holders.values():
         if len({code for code, _, _ in holding}) < 2:
             continue
         for code, parsed, i in holding:
@@ -460,7 +461,7 @@ def _list_codes(codes: list[int]) -> str:
     return ", ".join(str(code) for code in codes)
 
 
-def _check_reference(parsed: ParsedEntry, path: tuple[Any, ...], code: int, other: Any, known: set[int],
+def _check_reference(parsed: ParsedEntry, path: tuple[Any, ...], code: int, other: Any, known: set[int], *,
                      verb: str) -> None:
     if not isinstance(other, int) or isinstance(other, bool) or path in parsed.reported_paths \
             or path[:1] in parsed.reported_paths:
@@ -507,10 +508,11 @@ def deleted_code_problems(committed: Iterable[int], present: set[int], codes_sho
                           data_shown: str) -> list[Problem]:
     """A code the committed compiled catalog holds must keep its file: a code is never deleted."""
     problems = []
+    folder = codes_shown.rstrip("/")
     for code in sorted(set(committed) - present):
-        file = f"{codes_shown.rstrip('/')}/{code}.yaml"
+        file = f"{folder}/{code}.yaml"
         problems.append(Problem(file, 1, 1, "code", (
-            f"{code} is in the compiled catalog ({data_shown}) but has no file in codes/; a code is never "
+            f"{code} is in the compiled catalog ({data_shown}) but has no file in {folder}/; a code is never "
             f"deleted: restore {file} (git checkout -- {file}) and set status: removed "
             "(with replaced_by: <code> where another code replaces it)")))
     return problems

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -32,8 +32,8 @@ class _EntryLoader(_Loader):
     looked up in a set instead of PyYAML's list of regular expressions (same answers, tested)."""
 
     _MAYBE_TYPED = frozenset(_Loader.yaml_implicit_resolvers)
-    _WORDS = {**{w: _TAG + "bool" for w in
-                 "yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF".split()},
+    _WORDS: ClassVar[dict[str, str]] = {**{w: _TAG + "bool" for w in
+                 "yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF".split()},  # noqa: SIM905
               **{w: _TAG + "null" for w in ("null", "Null", "NULL")}}
 
     def resolve(self, kind, value, implicit):
@@ -105,7 +105,8 @@ class ParsedEntry:
 
     Positions are looked up lazily in the YAML node tree (``root``) only when a problem needs
     one, so a clean entry pays nothing for them. ``release()`` drops the tree; a later problem
-    (from the catalog-wide checks) composes it again from ``text``.
+    (from the catalog-wide checks) composes it again from ``text``, or, when the text was dropped
+    too (it is large to send between processes), from the file at ``source`` read again.
     """
 
     file: str
@@ -115,13 +116,18 @@ class ParsedEntry:
     problems: list = field(default_factory=list)
     reported_paths: set = field(default_factory=set)  # paths already reported, schema skips them
     has_float: bool = False  # a value was read as a float (the quick schema check takes 21610.0 for an int)
+    source: str | None = None  # the file to read the text from again, when text was dropped
 
     def where(self, path: tuple, at_key: bool = False) -> tuple[int, int]:
         """The position of a path's value (or its key): the nearest enclosing one when absent."""
         if self.root is None:
-            if self.text is None:
+            text = self.text if self.text is not None else self._read_source()
+            if text is None:
                 return (1, 1)
-            self.root = yaml.compose(self.text, Loader=_EntryLoader)  # rare: a catalog-wide problem
+            try:
+                self.root = yaml.compose(text, Loader=_EntryLoader)  # rare: a catalog-wide problem
+            except yaml.YAMLError:  # the file changed since it was checked
+                return (1, 1)
             try:
                 return self.where(path, at_key)
             finally:
@@ -142,6 +148,15 @@ class ParsedEntry:
             node, mark = child, (key_mark if at_key and depth == last and key_mark else child.start_mark)
         return _line_col_of(mark)
 
+    def _read_source(self) -> str | None:
+        if self.source is None:
+            return None
+        try:
+            with open(self.source, "rb") as handle:
+                return handle.read(MAX_ENTRY_BYTES + 1).decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
     def problem(self, path: tuple, message: str, *, at_key: bool = False) -> None:
         self.problem_at(self.where(path, at_key), path, message)
 
@@ -149,7 +164,7 @@ class ParsedEntry:
         self.problems.append(Problem(self.file, line_col[0], line_col[1], format_path(path), message))
         self.reported_paths.add(path)
 
-    def release(self) -> "ParsedEntry":
+    def release(self) -> ParsedEntry:
         """Drop the node tree (large, slow to send between processes); where() can rebuild it."""
         self.root = None
         return self
@@ -179,7 +194,8 @@ def parse_entry_text(file: str, raw: bytes) -> ParsedEntry:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return fail(*_line_col(raw, exc.start), f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
+        return fail(*_line_col(raw, exc.start),
+                    f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
     if text.startswith("\ufeff"):
         return fail(1, 1, "starts with a byte-order mark; save the file as UTF-8 without BOM")
     tab = text.find("\t")
@@ -300,7 +316,7 @@ class _Builder:
             build = self.build
             return [item.value if (item.__class__ is _ScalarNode and item.tag == _STR and id(item) not in seen
                                    and not seen.add(id(item)))
-                    else build(item, path + (i,), mark)
+                    else build(item, (*path, i), mark)
                     for i, item in enumerate(node.value)]
         if node.tag != _MAP:
             self.bad_tag(node, path)
@@ -318,15 +334,15 @@ class _Builder:
         for key_node, value_node in node.value:
             key_tag = key_node.tag
             if key_tag == _MERGE:
-                problem_at(_line_col_of(key_node.start_mark), path + ("<<",),
+                problem_at(_line_col_of(key_node.start_mark), (*path, "<<"),
                            "YAML merge keys (<<) are not allowed in an entry; write the fields out")
                 continue
-            if key_node.__class__ is not _ScalarNode or (key_tag != _STR and key_tag != _INT):
-                problem_at(_line_col_of(key_node.start_mark), path + ("?",), "keys must be plain field names")
+            if key_node.__class__ is not _ScalarNode or (key_tag not in (_STR, _INT)):
+                problem_at(_line_col_of(key_node.start_mark), (*path, "?"), "keys must be plain field names")
                 continue
             key = key_node.value
             if key in first_line:
-                problem_at(_line_col_of(key_node.start_mark), path + (key,),
+                problem_at(_line_col_of(key_node.start_mark), (*path, key),
                            f"duplicate key (first set at line {first_line[key]}); "
                            "YAML would silently keep only the last one")
                 continue
@@ -335,7 +351,7 @@ class _Builder:
                 self.seen.add(id(value_node))
                 result[key] = value_node.value
             else:
-                result[key] = self.build(value_node, path + (key,), mark)
+                result[key] = self.build(value_node, (*path, key), mark)
         return result
 
     def scalar(self, node: yaml.ScalarNode, path: tuple) -> Any:

@@ -95,6 +95,13 @@ def test_the_page_never_holds_markup_outside_the_allow_list(text):
             assert markup.is_https_url(attrs["href"] or ""), (text, attrs)
 
 
+def test_allowed_markup_reaches_the_page_as_it_was_rendered():
+    text = "Check *the* `To` number, see [the guide](https://example.org/guide).\n\n- one\n- two"
+    assert markup.to_html(text) == markup.render(text) == (
+        '<p>Check <em>the</em> <code>To</code> number, see <a href="https://example.org/guide">the guide</a>.</p>\n'
+        "<ul>\n<li>one</li>\n<li>two</li>\n</ul>")
+
+
 def _markdown_fields() -> list[str]:
     texts = []
     for path in sorted((REPO / "codes").glob("*.yaml")):

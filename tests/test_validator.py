@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from entries import entry_text, reference_text, write_entries, write_pair
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from entries import entry_text, reference_text, write_entries, write_pair
 from generator import schema, validate
 from generator.catalog import load_catalog
 from generator.yamlsource import ParsedEntry
@@ -511,9 +511,11 @@ PLAIN_MARKUP = {
 
 
 @pytest.mark.parametrize("name", list(PLAIN_MARKUP))
-@pytest.mark.parametrize(("old", "key", "line", "column"), [
-    (TITLE, "title", 4, 8), (ALIAS, "aliases", 23, 11), ("advice: Do not retry this message.", "advice", 20, 9)])
-def test_markup_in_a_plain_text_field_is_rejected(in_tmp, name, old, key, line, column):
+@pytest.mark.parametrize("where", [
+    (TITLE, "title", 4, 8), (ALIAS, "aliases", 23, 11), ("advice: Do not retry this message.", "advice", 20, 9)],
+    ids=["title", "aliases", "advice"])
+def test_markup_in_a_plain_text_field_is_rejected(in_tmp, name, where):
+    old, key, line, column = where
     value, found = PLAIN_MARKUP[name]
     new = f"aliases: [{value}]" if key == "aliases" else f"{key}: {value}"
     field = "aliases[0]" if key == "aliases" else key
@@ -729,7 +731,8 @@ def test_replacement_cycle_check_is_linear_in_the_catalog():
     """A chain of 100,000 replacements ending in a circle: each code is visited once (a check that
     walked the chain from every code would take hours)."""
     size = 100_000
-    by_code = {code: _bare(code, code + 1 if code < 100 + size - 1 else 100 + size - 3) for code in range(100, 100 + size)}
+    last = 100 + size - 1
+    by_code = {code: _bare(code, code + 1 if code < last else last - 2) for code in range(100, last + 1)}
     for parsed in by_code.values():
         parsed.where = lambda path, at_key=False: (1, 1)  # no YAML behind these entries
     started = time.perf_counter()
@@ -754,7 +757,8 @@ ALIAS_CASES = {
     "one generic word": ('"error"', "'error' is too generic to name one code (a single word matches too many log "
                                     "lines; use the whole label)"),
     "own title": ('"TEST  title for 21610"', "is the entry's own title; remove it"),
-    "own title in full-width letters": ('"Ｔｅｓｔ ｔｉｔｌｅ ｆｏｒ ２１６１０"', "is the entry's own title; remove it"),
+    "own title in full-width letters": ('"Ｔｅｓｔ ｔｉｔｌｅ ｆｏｒ ２１６１０"',
+                                        "is the entry's own title; remove it"),
     "another code's title": ('"Test title for 30004"', "'Test title for 30004' is the title of 30004; "
                                                        "an alias names one code only"),
     "another code's title, case folded": ('"TEST TITLE FOR 30004"', "'TEST TITLE FOR 30004' is the title of 30004; "
@@ -771,8 +775,9 @@ def test_aliases_must_be_specific(in_tmp, name):
     assert check_21610(in_tmp, entry_text(**{ALIAS: f"aliases: [{value}]"})) == [f"{F}:23:11: aliases[0]: {message}"]
 
 
-@pytest.mark.parametrize("spelling", ["ＡＬＩＡＳ ＬＡＢＥＬ ＯＦ ３０００４", "alias label of 30004", "Alias\u00a0label  of 30004",
-                                      "Alias label of ３０００４", "ALIAS LABEL OF 30004"])
+@pytest.mark.parametrize("spelling", [
+    "ＡＬＩＡＳ ＬＡＢＥＬ ＯＦ ３０００４", "alias label of 30004", "Alias\u00a0label  of 30004",
+    "Alias label of ３０００４", "ALIAS LABEL OF 30004"])
 def test_an_alias_of_another_code_after_normalisation(in_tmp, spelling):
     problems = check_21610(in_tmp, entry_text(**{ALIAS: f'aliases: ["{spelling}"]'}))
     assert problems == [
@@ -784,9 +789,10 @@ def test_an_alias_of_another_code_after_normalisation(in_tmp, spelling):
 
 def test_an_alias_hidden_by_an_invisible_character_is_rejected(in_tmp):
     """"Carrier\u200bViolation" looks like "CarrierViolation": the character itself is refused (and the
-    name is the same as "CarrierViolation" to the alias index, see test_markup.py's normalisation tests)."""
+    name is the same as "CarrierViolation" to the alias index: see the normalisation tests below)."""
     other = entry_text(30004, related=21610, **{"Alias label of 30004": "CarrierViolation label"})
-    problems = check_21610(in_tmp, entry_text(**{ALIAS: 'aliases: ["Carrier\\u200bViolation label"]'}), **{"30004": other})
+    text = entry_text(**{ALIAS: 'aliases: ["Carrier\\u200bViolation label"]'})
+    problems = check_21610(in_tmp, text, **{"30004": other})
     assert problems == [f"{F}:23:11: aliases[0]: holds an invisible character (U+200B ZERO WIDTH SPACE); remove it"]
 
 
@@ -794,7 +800,8 @@ def test_an_alias_that_is_another_codes_former_title(in_tmp):
     other = entry_text(30004, related=21610, **{"level: error": 'former_titles:\n  - title: "The old name of it"\n'
                                                                 "level: error"})
     problems = check_21610(in_tmp, entry_text(**{ALIAS: 'aliases: ["The OLD name of it"]'}), **{"30004": other})
-    assert problems == [f"{F}:23:11: aliases[0]: 'The OLD name of it' is the title of 30004; an alias names one code only"]
+    assert problems == [
+        f"{F}:23:11: aliases[0]: 'The OLD name of it' is the title of 30004; an alias names one code only"]
 
 
 def test_an_alias_that_is_a_reference_entrys_title(in_tmp):
@@ -814,6 +821,67 @@ def test_a_former_title_equal_to_the_title(in_tmp):
     text = entry_text(**{"level: error": 'former_titles:\n  - title: "TEST TITLE FOR 21610"\nlevel: error'})
     assert check_21610(in_tmp, text) == [
         f"{F}:6:12: former_titles[0].title: is the current title; a former title differs from it"]
+
+
+# --- one normalisation of names (errdict._names, shared by the compiler and the scanner) -----------------
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("Carrier Violation", "carrier violation"), ("  CARRIER   violation ", "carrier violation"),
+    ("Ｃａｒｒｉｅｒ Ｖｉｏｌａｔｉｏｎ", "carrier violation"), ("Carrier\u00a0Violation", "carrier violation"),
+    ("Carrier\u3000Violation", "carrier violation"), ("Carrier\u200bViolation", "carrierviolation"),
+    ("Car\u00adrier Vio\u2060lation", "carrier violation"), ("\ufb01ltered message", "filtered message"),
+    ("STRASSE stra\u00dfe", "strasse strasse"), ("Cafe\u0301", "caf\u00e9"),
+    ("\u2066Carrier\u2069 Violation", "carrier violation"),
+    ("Carrier\u3164Violation", "carrierviolation"), ("\uff76\uff9e", "\u30ac"),
+])
+def test_names_are_normalised_nfkc_case_folded_without_invisible_characters(name, key):
+    from errdict._names import normalize
+
+    assert normalize(name) == key
+
+
+_NAME_CHARS = st.characters(codec="utf-8") | st.sampled_from(list(
+    "aAzZ \u00a0\u3000\t\nßİΣσςﬁＣａ\u0301\u0308\u0327\u0345\u200b\u200d\u00ad\u2066"
+    "ｶﾞ가\u1161\u11a8\u3131\u314f\uffa0ᾈ\ufe0f"))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(_NAME_CHARS, max_size=16))
+def test_normalisation_is_idempotent_and_the_scanners_folding_agrees(text):
+    from errdict._names import fold, fold_with_offsets, normalize
+
+    key = normalize(text)
+    assert normalize(key) == key
+    folded, starts, ends = fold_with_offsets(text)
+    assert " ".join(folded.split()) == key
+    assert len(starts) == len(ends) == len(folded)
+    assert all(0 <= a < b <= len(text) for a, b in zip(starts, ends, strict=True))
+    assert starts == sorted(starts)
+    assert fold(text)[0] == folded
+
+
+def test_folding_maps_a_label_back_to_its_place_in_the_text():
+    from errdict._names import fold_with_offsets, normalize
+
+    text = "ERROR: ｃａｒｒｉｅｒ\u200b ｖｉｏｌａｔｉｏｎ at 12:00"
+    folded, starts, ends = fold_with_offsets(text)
+    label = normalize("Carrier violation")
+    at = folded.index(label)
+    assert text[starts[at]:ends[at + len(label) - 1]] == "ｃａｒｒｉｅｒ\u200b ｖｉｏｌａｔｉｏｎ"
+
+
+@pytest.mark.parametrize(("alias", "why"), [
+    ("30007", "it holds no word"), ("--", "it holds no word"), ("", "it holds no word"),
+    ("Undelivered", "a single word matches too many log lines; use the whole label"),
+    ("Message failed", "every word in it is a generic word or a number"),
+    ("ERROR 30007", "every word in it is a generic word or a number"),
+    ("Ｅｒｒｏｒ　ｍｅｓｓａｇｅ", "every word in it is a generic word or a number"),
+    ("Carrier Violation", None), ("Invalid 'To' number", None), ("Unknown destination handset", None),
+])
+def test_too_generic(alias, why):
+    from errdict._names import too_generic
+
+    assert too_generic(alias) == why
 
 
 # --- deep nesting --------------------------------------------------------------------------------------
@@ -886,6 +954,9 @@ def test_many_files_checked_on_several_cores_report_as_on_one(in_tmp, monkeypatc
     broken = codes / f"{numbers[7]}.yaml"
     broken.write_text(broken.read_text("utf-8").replace("level: ", "level: x"), "utf-8")
     (codes / f"{numbers[300]}.yaml").write_text("related: [1, 2\n", "utf-8")
+    shared = codes / f"{numbers[20]}.yaml"  # a catalog-wide problem: its position is found after the workers ran
+    shared.write_text(shared.read_text("utf-8").replace(f"Synthetic alias {numbers[20]}",
+                                                        f"Synthetic alias {numbers[21]}"), "utf-8")
     monkeypatch.setattr(catalog_mod.os, "cpu_count", lambda: 2)
     parallel = load_catalog(Path("codes"))
     parallel_check = load_catalog(Path("codes"), keep_entries=False)
@@ -894,8 +965,11 @@ def test_many_files_checked_on_several_cores_report_as_on_one(in_tmp, monkeypatc
     assert [str(p) for p in parallel.problems] == [str(p) for p in serial.problems]
     assert [str(p) for p in parallel_check.problems] == [str(p) for p in serial.problems]
     assert parallel.entries == serial.entries and parallel_check.entries == []
-    assert len(serial.entries) == catalog_mod.PARALLEL_FROM + 48
-    assert [p.file for p in serial.problems] == [f"codes/{numbers[7]}.yaml", f"codes/{numbers[300]}.yaml"]
+    assert len(serial.entries) == catalog_mod.PARALLEL_FROM + 46
+    assert sorted((p.file, p.field) for p in serial.problems) == sorted([
+        (f"codes/{numbers[7]}.yaml", "level"), (f"codes/{numbers[300]}.yaml", ""),
+        (f"codes/{numbers[20]}.yaml", "aliases[0]"), (f"codes/{numbers[21]}.yaml", "aliases[0]")])
+    assert all(p.line > 1 for p in parallel_check.problems if p.field == "aliases[0]")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
