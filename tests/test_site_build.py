@@ -259,3 +259,21 @@ def test_serving_shows_an_edited_entry_quickly_and_keeps_the_last_valid_one(tmp_
         server.terminate()
         output = server.communicate(timeout=30)[0]
     assert "still serving the last valid version" in output
+
+
+def test_serving_reloads_only_changed_files_and_agrees_with_a_full_load(tmp_path):
+    codes = small_catalog(tmp_path / "codes")
+    loader = build._Loader(codes)
+    assert loader.load() == build.load_valid(codes)
+    (codes / "21610.yaml").write_text(entry_text(21610, related=30004, **{
+        "title: Test title for 21610": "title: Changed title"}), "utf-8")
+    assert [e["title"] for e in loader.load() if e["code"] == 21610] == ["Changed title"]
+    assert loader.load() == build.load_valid(codes)
+    (codes / "30004.yaml").write_text(entry_text(30004, related=99999), "utf-8")  # a reference to nothing
+    with pytest.raises(build.BuildFailed) as incremental:
+        loader.load()
+    with pytest.raises(build.BuildFailed) as full:
+        build.load_valid(codes)
+    assert str(incremental.value) == str(full.value) and "99999 has no entry" in str(full.value)
+    (codes / "30004.yaml").write_text(entry_text(30004, related=21610), "utf-8")
+    assert loader.load() == build.load_valid(codes)  # the cross-entry problem is gone again
