@@ -83,8 +83,23 @@ def load_valid(codes_dir: Path | None = None) -> list[dict[str, Any]]:
     return loaded.entries
 
 
+def copy_static(tree_dir: Path, site_dir: Path, paths: list[str] | None = None) -> None:
+    """Copy the tree's static files (all, or the given tree paths under static/) into the site."""
+    static = tree_dir / "static"
+    if paths is None:
+        if static.is_dir():
+            shutil.copytree(static, site_dir, dirs_exist_ok=True)
+        return
+    for place in paths:
+        if place.startswith("static/"):
+            target = site_dir / place[len("static/"):]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(tree_dir / place, target)
+
+
 def render(tree_dir: Path, site_dir: Path, engine: str = "mkdocs") -> None:
-    """Render a generated tree into site_dir (created or emptied), strictly; BuildFailed if not."""
+    """Render a generated tree into site_dir (created or emptied), strictly, and copy its static files
+    beside the pages; BuildFailed if not."""
     load_config, build, engine_error, logger_name = _engine(engine)
     collected = _Collect()
     engine_log = logging.getLogger(logger_name)
@@ -96,6 +111,7 @@ def render(tree_dir: Path, site_dir: Path, engine: str = "mkdocs") -> None:
         raise BuildFailed("\n".join(collected.messages + [f"{engine} could not build the site: {exc}"])) from None
     finally:
         engine_log.removeHandler(collected)
+    copy_static(tree_dir, site_dir)
 
 
 def swap_in(built: Path, site_dir: Path) -> None:
@@ -135,25 +151,6 @@ def build_site(site_dir: Path | None = None, *, codes_dir: Path | None = None, t
 
 # --- serving ------------------------------------------------------------------------------------------
 
-def _stamps(paths: list[Path]) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every file under the watched paths."""
-    out: dict[str, tuple[int, int]] = {}
-    for root in paths:
-        if root.is_file():
-            status = root.stat()
-            out[str(root)] = (status.st_mtime_ns, status.st_size)
-            continue
-        for folder, _, names in os.walk(root):
-            for name in names:
-                path = os.path.join(folder, name)
-                try:
-                    status = os.stat(path)
-                except OSError:
-                    continue
-                out[path] = (status.st_mtime_ns, status.st_size)
-    return out
-
-
 class _Loader:
     """Loads codes/ again after a change, parsing only the files whose size or time changed: the
     catalog-wide rules run over every entry each time, each file's own problems are kept from its
@@ -172,7 +169,7 @@ class _Loader:
             return load_valid(self.codes_dir)  # the full load reports what is wrong with the folder
         if any(not validate.ENTRY_NAME.match(name) for name in names):
             return load_valid(self.codes_dir)
-        parsed_entries, normalized = [], {}
+        parsed_entries = []
         kept = {}
         for name in names:
             path = self.codes_dir / name
@@ -195,33 +192,36 @@ class _Loader:
             kept[name] = own
             parsed_entries.append(own[1])
         self.files = kept
-        validate.check_catalog(parsed_entries, {int(name[:-5]) for name in names})
+        present = {int(name[:-5]) for name in names}
+        validate.check_catalog(parsed_entries, present)
         committed = catalog_mod.committed_catalog_for(self.codes_dir)
-        problems = validate.sorted_problems(parsed_entries, validate.deleted_code_problems(
-            catalog_mod._committed_codes(committed), {int(name[:-5]) for name in names},
-            catalog_mod.display_path(self.codes_dir), catalog_mod.display_path(committed)) if committed else ())
+        deleted = validate.deleted_code_problems(catalog_mod._committed_codes(committed), present,
+                                                 catalog_mod.display_path(self.codes_dir),
+                                                 catalog_mod.display_path(committed)) if committed else []
+        problems = validate.sorted_problems(parsed_entries, deleted)
         if problems:
             count = len(problems)
-            raise BuildFailed("\n".join(str(p) for p in problems) + f"\n{count} problem{'s' if count != 1 else ''} in the "
-                              "entries; the site was not built")
-        for name, own in kept.items():
-            normalized[name] = own[4]
-        return sorted((entry for entry in normalized.values() if entry is not None), key=lambda e: e["code"])
+            raise BuildFailed("\n".join(str(p) for p in problems) + f"\n{count} problem{'s' if count != 1 else ''} in "
+                              "the entries; the site was not built")
+        return sorted((own[4] for own in kept.values() if own[4] is not None), key=lambda e: e["code"])
 
 
 class TreeUpdater:
-    """Keeps the build tree in step with codes/ while serving: on a change, reload and validate the
-    catalog and rewrite only the tree files that changed; on an invalid entry, log the problems and
-    leave the tree (and so the served site) as it was."""
+    """Keeps the build tree in step with codes/ while serving: on a change (inotify, through watchdog),
+    reload what changed, validate, and rewrite only the tree files that changed; on an invalid entry,
+    log the problems and leave the tree (and so the served site) as it was."""
 
-    def __init__(self, tree_dir: Path, codes_dir: Path, config_file: Path, interval: float = 0.25) -> None:
-        self.tree_dir, self.codes_dir, self.config_file, self.interval = tree_dir, codes_dir, config_file, interval
+    def __init__(self, tree_dir: Path, codes_dir: Path, config_file: Path, on_change: Callable[[], None]) -> None:
+        self.tree_dir, self.codes_dir, self.config_file = tree_dir, codes_dir, config_file
         here = Path(__file__).resolve().parent
         self.watched = [codes_dir, here / "templates", here / "entry.schema.json", tree.GUIDANCE_FILE, tree.DOCS_SRC,
                         config_file]
-        self.stamps = _stamps(self.watched)
         self.cache = tree.PageCache()
         self.loader = _Loader(codes_dir)
+        self.on_change = on_change
+        self.pending_static: list[str] | None = None  # None: copy every static file
+        self._lock = threading.Lock()
+        self._changed = threading.Event()
         self._stop = threading.Event()
 
     def update(self) -> bool:
@@ -237,41 +237,123 @@ class TreeUpdater:
         except (ValueError, OSError) as exc:
             log.error(f"errdict: the site could not be generated: {exc}\nerrdict: still serving the last valid version")
             return False
+        static = [place for place in written if place.startswith("static/")]
+        with self._lock:
+            if self.pending_static is not None:
+                self.pending_static.extend(static)
         if written:
             log.info(f"errdict: {len(written)} file(s) of the tree changed in {time.perf_counter() - started:.2f} s")
+            self.on_change()
         return True
 
-    def watch(self) -> None:
-        while not self._stop.wait(self.interval):
-            stamps = _stamps(self.watched)
-            if stamps != self.stamps:
-                self.stamps = stamps
-                self.update()
+    def take_static(self) -> list[str] | None:
+        """The static files written since the last call (None the first time: all of them)."""
+        with self._lock:
+            taken, self.pending_static = self.pending_static, []
+        return taken
+
+    def changed(self) -> None:
+        self._changed.set()
+
+    def run(self) -> None:
+        """Update the tree after each burst of changes (a quiet 50 ms ends a burst)."""
+        while not self._stop.is_set():
+            if not self._changed.wait(timeout=0.5):
+                continue
+            while self._changed.wait(timeout=0.05):
+                self._changed.clear()
+                if self._stop.is_set():
+                    return
+            self.update()
 
     def stop(self) -> None:
         self._stop.set()
+        self._changed.set()
 
 
 @contextmanager
 def _watching(updater: TreeUpdater) -> Iterator[None]:
-    thread = threading.Thread(target=updater.watch, name="errdict-tree", daemon=True)
+    """inotify (through watchdog) on what the site is made from, feeding the updater."""
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    handler = FileSystemEventHandler()
+
+    def on_event(event: Any) -> None:
+        # reading a file (opened, closed without writing) changes nothing: only writes, moves and deletions
+        if event.event_type in ("created", "modified", "deleted", "moved", "closed"):
+            updater.changed()
+
+    handler.on_any_event = on_event  # type: ignore[method-assign]
+    observer = Observer()
+    for path in updater.watched:
+        if path.exists():
+            observer.schedule(handler, str(path if path.is_dir() else path.parent), recursive=path.is_dir())
+    observer.start()
+    thread = threading.Thread(target=updater.run, name="errdict-tree", daemon=True)
     thread.start()
     try:
         yield
     finally:
         updater.stop()
+        observer.stop()
+        observer.join(timeout=5)
         thread.join(timeout=5)
 
 
 def serve_site(dev_addr: str, *, codes_dir: Path | None = None, tree_dir: Path | None = None,
                config_file: Path | None = None) -> None:
-    """Serve the tree with MkDocs' development server and live reload, rebuilding dirty pages only."""
-    from mkdocs.commands.serve import serve
+    """Serve the tree with MkDocs' development server and live reload. errdict knows when the tree
+    changed, so it asks for a rebuild itself (no polling of thousands of files) and MkDocs rebuilds
+    only the pages that changed (a dirty build); the static files written are copied beside them."""
+    from urllib.parse import urlsplit
+
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.livereload import LiveReloadServer
 
     tree_dir = Path(tree_dir or tree.TREE_DIR)
-    updater = TreeUpdater(tree_dir, Path(codes_dir or catalog_mod.CODES_DIR), Path(config_file or tree.MKDOCS_YML))
-    with _watching(updater):
-        serve(config_file=str(tree_dir / "mkdocs.yml"), dev_addr=dev_addr, livereload=True, build_type="dirty")
+    trigger = tree_dir / "serve-trigger"
+    trigger.mkdir(parents=True, exist_ok=True)
+    stamp = trigger / "changed"
+
+    def touch() -> None:
+        stamp.write_text(str(time.time_ns()), "utf-8")
+
+    updater = TreeUpdater(tree_dir, Path(codes_dir or catalog_mod.CODES_DIR), Path(config_file or tree.MKDOCS_YML),
+                          touch)
+    site_dir = Path(tempfile.mkdtemp(prefix="errdict-serve-"))
+    host, _, port = dev_addr.rpartition(":")
+    config = load_config(str(tree_dir / "mkdocs.yml"), site_dir=str(site_dir))
+    mount = urlsplit(config.site_url or "/").path or "/"
+    serve_url = f"http://{host}:{port}{mount}"
+
+    def builder() -> None:
+        current = load_config(str(tree_dir / "mkdocs.yml"), site_dir=str(site_dir))
+        current.site_url = serve_url
+        mkdocs_build(current, serve_url=serve_url, dirty=True)
+        copy_static(tree_dir, site_dir, updater.take_static())
+
+    server = LiveReloadServer(builder=builder, host=host, port=int(port), root=str(site_dir), mount_path=mount,
+                              polling_interval=0.1)
+
+    def not_found(code: int) -> bytes | None:
+        page = site_dir / f"{code}.html"
+        return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+    server.error_handler = not_found
+    try:
+        builder()
+        server.watch(str(trigger))
+        with _watching(updater):
+            try:
+                server.serve()
+            except KeyboardInterrupt:
+                log.info("Shutting down...")
+            finally:
+                server.shutdown()
+    finally:
+        shutil.rmtree(site_dir, ignore_errors=True)
 
 
 def setup_logging(level: int = logging.INFO) -> None:

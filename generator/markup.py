@@ -33,6 +33,8 @@ URL_SCHEMES = frozenset({"https"})
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\Z")
 # Characters a browser reads differently from a URL parser, or that no link of an entry needs.
 _URL_REFUSED = re.compile(r"[\s\\<>\"'`^{}|\x00-\x1f\x7f]")
+_PLAIN_HTTPS = re.compile(r"https://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)"
+                          r"(?:[/?#].*)?\Z", re.S)
 
 
 def is_https_url(url: str) -> bool:
@@ -40,6 +42,9 @@ def is_https_url(url: str) -> bool:
     name, no IP address, no spaces, quotes or backslashes, no empty or out-of-range port."""
     if not url.startswith("https://") or _URL_REFUSED.search(url) or not url.isascii():
         return False
+    plain = _PLAIN_HTTPS.match(url)
+    if plain is not None:  # the usual shape, which urlsplit would read the same way: no port, no user
+        return not plain.group(1).isdigit()
     try:
         parts = urlsplit(url)
         port = parts.port  # raises ValueError on a malformed port
@@ -134,18 +139,24 @@ def plain_text_problem(text: str) -> str | None:
 # rendered: a little more than needed, in one linear pass. Without a [ an ! makes no image, and
 # without a < a > closes no tag: alone they make text or a quote, both allowed.
 _MARKUP_CHARS = re.compile(r"[<&\[\]#`\\]")
-_RULE_LINE = re.compile(r"^[ +0-9.>]*[-*_=][-*_=+ 0-9.>]*$", re.M)
+_RULE_CHARS = " +0123456789.>-*_="
+_LIST_CHARS = " +0123456789.>"
 # Two inline forms that hold such characters and still render to allowed HTML only: a code span
 # between single backticks on one line (its text shown literally, whatever it holds), and an inline
 # link of plain words to a plain https URL (checked with is_https_url, as the sanitiser checks it).
-_SAFE_INLINE = re.compile(
-    r"(?<![`\\])`[^`\\\n]+`(?!`)"
-    r"|(?<![!\\\[\]])\[[A-Za-z0-9 ,.'-]+\]\((https://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~/%-]*)?)\)(?![(\[])")
+_SAFE_INLINE = re.compile(  # (each form starts with its literal character, so the search skips ahead to it)
+    r"`(?<![`\\]`)[^`\\\n]+`(?!`)"
+    r"|\[(?<![!\\\[\]]\[)[A-Za-z0-9 ,.'-]+\]\((https://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~/%-]*)?)\)(?![(\[])")
 
 
 def _drop_safe(match: re.Match[str]) -> str:
     url = match.group(1)
     return "" if url is None or is_https_url(url) else match.group(0)
+
+
+def _has_rule_line(text: str) -> bool:
+    """Whether a line is made of -, *, _ or = and the characters of list and quote markers only."""
+    return any(not line.strip(_RULE_CHARS) and line.strip(_LIST_CHARS) for line in text.split("\n"))
 
 
 def may_hold_markup(text: str) -> bool:
@@ -155,14 +166,24 @@ def may_hold_markup(text: str) -> bool:
     a line break, a control character) is rendered and judged on the result."""
     if not text.replace("\n", "").isprintable():
         return True
-    if _RULE_LINE.search(text):
+    if _has_rule_line(text):
         return True
     if not _MARKUP_CHARS.search(text):
         return False
     return _MARKUP_CHARS.search(_SAFE_INLINE.sub(_drop_safe, text)) is not None
 
 
-# --- judging the rendered HTML --------------------------------------------------------------------
+def none_may_hold_markup(texts: list[str]) -> bool:
+    """True when no text of the list can need rendering or break a limit, judged on all of them
+    joined by newlines in one pass: no check of may_hold_markup or complexity_problem reads across
+    a line break, and every limit a part breaks the whole breaks too. False means: ask text by text."""
+    if not texts:
+        return True
+    joined = "\n".join(texts)
+    return complexity_problem(joined) is None and not may_hold_markup(joined)
+
+
+# --- the limits, then the rendered HTML judged -------------------------------------------------------
 
 # Python-Markdown reads some constructs in time that grows with the square of their number (an
 # opening bracket looks ahead for its link, a tag for its end), and nests a block for each list marker
@@ -175,8 +196,16 @@ MAX_LINES = 400
 MAX_BRACKETS = 100
 MAX_ANGLE_BRACKETS = 400
 MAX_NESTING = 8
-_NESTED_MARKERS = re.compile(r"^[ ]*+(?:(?:[-*+]|[0-9]{1,9}+[.)])[ ]++|>[ ]?+){9}", re.M)
+_NESTED_MARKERS = re.compile(rf"^[ ]*+(?:(?:[-*+]|[0-9]{{1,9}}+[.)])[ ]++|>[ ]?+){{{MAX_NESTING + 1}}}", re.M)
 _DEEP_INDENT = re.compile(rf"^[ ]{{{4 * MAX_NESTING + 1}}}", re.M)
+_INDENT = " " * (4 * MAX_NESTING + 1)
+_MARKER_STARTS = frozenset("-*+>0123456789")
+
+
+def _nests_markers(text: str) -> bool:
+    """Whether a line starts with more than MAX_NESTING list or quote markers (only lines that
+    start with a marker character are matched against the pattern)."""
+    return any(line.lstrip(" ")[:1] in _MARKER_STARTS and _NESTED_MARKERS.match(line) for line in text.split("\n"))
 
 
 def complexity_problem(text: str) -> str | None:
@@ -194,7 +223,7 @@ def complexity_problem(text: str) -> str | None:
     if angles > MAX_ANGLE_BRACKETS:
         return (f"holds {angles:,} '<' characters; a field may hold at most {MAX_ANGLE_BRACKETS} "
                 "(tags take the renderer time that grows with their square)")
-    if _NESTED_MARKERS.search(text) or _DEEP_INDENT.search(text):
+    if (_INDENT in text and _DEEP_INDENT.search(text)) or _nests_markers(text):
         return (f"nests lists or quotes more than {MAX_NESTING} levels deep (list markers or > at the start "
                 f"of a line, or more than {4 * MAX_NESTING} spaces of indentation)")
     return None

@@ -3,10 +3,12 @@ files, for MkDocs (or ProperDocs) to render. Nothing is generated at build time 
 site does not depend on MkDocs' plugin or hook API, only on its command line and a theme.
 
     build/tree/mkdocs.yml        the site's configuration (mkdocs.yml) pointed at this tree
-    build/tree/docs/...          the hand-written pages of docs/, and the generated ones:
-        index.md, codes/index.md, codes/<code>.md, products/<product>.md, search.md,
-        contributing/entry-format.md, api/*.json, api/codes.csv, api/codes/<code>.json,
-        search/* (the search index), <code>/index.html (short links)
+    build/tree/docs/...          what MkDocs renders or copies: the hand-written pages and assets of
+        docs/, and the generated pages: index.md, codes/index.md, codes/<code>.md,
+        products/<product>.md, search.md, contributing/entry-format.md; and api/codes.json,
+        api/codes.csv, api/code-list.json, api/entry.schema.json
+    build/tree/static/...        files copied into the site as they are, beside the pages:
+        api/codes/<code>.json, <code>/index.html (short links), search/* (the search index)
     build/tree/catalog.jsonl     the catalog compiled from codes/ as it is now
 
 :func:`site_files` is pure: it maps a loaded catalog to {path: content}. :func:`write_tree` is the
@@ -18,6 +20,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,6 +174,7 @@ def tree_config(settings: Settings, tree_dir: Path, entries: list[dict[str, Any]
     config["docs_dir"] = str(tree_dir / "docs")
     config["plugins"] = []
     config["edit_uri"] = ""  # pages carry their own "edit this entry" link to the YAML
+    config["not_in_nav"] = "/codes/*.md"  # the code pages: reached through the index, products and search
     theme = dict(config.get("theme") or {})
     if theme.get("custom_dir"):
         theme["custom_dir"] = str((settings.config_file.parent / theme["custom_dir"]).resolve())
@@ -200,43 +204,57 @@ def hand_written_files(docs_dir: Path | None = None) -> dict[str, bytes]:
     return out
 
 
+# Files the site serves as they are and MkDocs need not see: the per-code JSON, the short links and
+# the search index (thousands of files MkDocs would otherwise list and copy on every build). They go
+# into the tree's static/ folder and are copied into the rendered site beside the pages.
+_STATIC = re.compile(r"search/.*|api/codes/[0-9]+\.json|[0-9]+/index\.html")
+
+
+def tree_path(rel: str) -> str:
+    """Where a site file lives in the tree: docs/<rel> for MkDocs, static/<rel> for the files copied as they are."""
+    return ("static/" if _STATIC.fullmatch(rel) else "docs/") + rel
+
+
 def write_tree(tree_dir: Path, config: dict[str, Any], files: dict[str, str | bytes], compiled: bytes,
                cache: PageCache | None = None) -> list[str]:
     """Write the tree: only files whose content changed, removing generated files no longer wanted.
-    Returns the paths written (relative to docs/). With a cache of the last generation (while serving),
-    a file is compared with what was written last instead of being read back."""
-    docs = tree_dir / "docs"
-    docs.mkdir(parents=True, exist_ok=True)
+    Returns the paths written, relative to the tree (docs/... or static/...). With a cache of the last
+    generation (while serving), a file is compared with what was written last instead of read back."""
     written = []
     before = cache.written if cache is not None and cache.written else None
+    made: set[Path] = set()
     for rel, content in files.items():
         data = content.encode("utf-8") if isinstance(content, str) else content
-        path = docs / rel
+        place = tree_path(rel)
+        path = tree_dir / place
         if before is not None:
             if before.get(rel) == data:
                 continue
-            path.parent.mkdir(parents=True, exist_ok=True)
         else:
             try:
                 if path.read_bytes() == data:
                     continue
             except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-                path.parent.mkdir(parents=True, exist_ok=True)
+                pass
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
         path.write_bytes(data)
-        written.append(rel)
+        written.append(place)
     if cache is not None:
         cache.written = {rel: content.encode("utf-8") if isinstance(content, str) else content
                          for rel, content in files.items()}
         if before is not None and set(before) == set(files):
             compile_mod.write_atomically(tree_dir / "catalog.jsonl", compiled)
             return written
-    wanted = set(files)
-    for path in sorted(docs.rglob("*"), reverse=True):
-        rel = path.relative_to(docs).as_posix()
-        if path.is_file() and rel not in wanted:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+    wanted = {tree_path(rel) for rel in files}
+    for root in ("docs", "static"):
+        for path in sorted((tree_dir / root).rglob("*"), reverse=True):
+            place = path.relative_to(tree_dir).as_posix()
+            if path.is_file() and place not in wanted:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
     config_text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
     compile_mod.write_atomically(tree_dir / "mkdocs.yml", config_text.encode("utf-8"))
     compile_mod.write_atomically(tree_dir / "catalog.jsonl", compiled)
@@ -245,7 +263,7 @@ def write_tree(tree_dir: Path, config: dict[str, Any], files: dict[str, str | by
 
 def generate(entries: list[dict[str, Any]], tree_dir: Path = TREE_DIR, config_file: Path = MKDOCS_YML,
              built: str | None = None, cache: PageCache | None = None) -> list[str]:
-    """Generate the whole tree for valid normalized entries; returns the docs paths written."""
+    """Generate the whole tree for valid normalized entries; returns the paths written (see write_tree)."""
     settings = read_settings(config_file)
     compiled = compile_mod.render_catalog(entries, settings.site.site_url)
     tree_dir.mkdir(parents=True, exist_ok=True)

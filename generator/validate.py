@@ -5,7 +5,12 @@ Pure functions over :class:`~generator.yamlsource.ParsedEntry` objects; reading 
 the file, line, column and field path, worded for the person who has to fix the entry.
 
 The schema is checked in two steps: fastjsonschema's compiled validator answers "valid or not" in
-microseconds, and only an entry it rejects goes through jsonschema, whose errors say what and where.
+microseconds, and only an entry it rejects (or one holding a float, which it would take for an
+integer) goes through jsonschema, whose errors say what and where. Then every text: control,
+bidirectional and invisible characters, blanks, URLs, markup (judged on the rendered HTML, see
+:mod:`generator.markup`), word limits. Then the catalog: duplicate codes, names that are not
+specific or belong to another code (compared as :func:`errdict._names.normalize` compares them),
+references that lead nowhere, replacement circles, and codes deleted from the compiled catalog.
 """
 from __future__ import annotations
 
@@ -297,18 +302,28 @@ def check_text(parsed: ParsedEntry) -> None:
     """Every text: no control or invisible characters, not blank, on one line unless it is
     Markdown, a real https URL where one is expected, no markup in plain text, Markdown that renders
     to HTML the sanitiser keeps whole, and within its word limit."""
-    data = parsed.data
     reported = parsed.reported_paths
-    for path, text, how in texts(data):
-        if path in reported or path[:1] in reported:
-            continue
-        message = _text_problem(text, how)
+    found = [(path, text, how) for path, text, how in texts(parsed.data)
+             if path not in reported and path[:1] not in reported]
+    # The characters and the markup are judged on all texts at once first: a clean entry (nearly
+    # every one) then skips those checks field by field. Joined by newlines, the texts give each
+    # check the same answer they give one by one (no check looks across a line break).
+    every = "\n".join(text for _, text, _ in found)
+    clean_characters = every.isascii() and not _ASCII_CONTROL_BUT_NEWLINE.search(every)
+    markdown = [text for _, text, how in found if how.markdown]
+    clean_markdown = markup.none_may_hold_markup(markdown)
+    clean_plain = "<" not in every
+    for path, text, how in found:
+        message = _text_problem(text, how, characters=not clean_characters or (not how.markdown and "\n" in text),
+                                markup_rules=not (clean_markdown if how.markdown else clean_plain))
         if message:
             parsed.problem(path, message)
 
 
-def _text_problem(text: str, how: _TextField) -> str | None:
-    bad = refused_character(text, allow_newline=how.markdown)
+def _text_problem(text: str, how: _TextField, *, characters: bool = True, markup_rules: bool = True) -> str | None:
+    """Why one text is refused (None when it is fine). characters=False and markup_rules=False skip
+    the checks the caller has already made for it."""
+    bad = refused_character(text, allow_newline=how.markdown) if characters else None
     if bad:
         return bad
     if not text.strip():
@@ -320,12 +335,8 @@ def _text_problem(text: str, how: _TextField) -> str | None:
         return None
     if not any(char.isalnum() for char in text):
         return "must hold words, not only spaces and punctuation"
-    if how.markdown:
-        message = markup.problem(text)
-        if message:
-            return message
-    else:
-        message = markup.plain_text_problem(text)
+    if markup_rules:
+        message = markup.problem(text) if how.markdown else markup.plain_text_problem(text)
         if message:
             return message
     if how.max_words is not None:

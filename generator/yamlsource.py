@@ -45,6 +45,10 @@ class _EntryLoader(_Loader):
                 return self._WORDS.get(value, _STR)
             if first and first not in self._MAYBE_TYPED:
                 return _STR
+        elif kind is yaml.MappingNode:
+            return _TAG + "map"  # what PyYAML answers for a collection (no path resolvers are set)
+        elif kind is yaml.SequenceNode:
+            return _TAG + "seq"
         return super().resolve(kind, value, implicit)
 
 

@@ -251,3 +251,23 @@ def test_is_https_url_never_raises_and_accepts_only_https(tail):
     if markup.is_https_url("https://" + tail):
         assert tail.isascii() and not any(c.isspace() for c in tail)
     assert not markup.is_https_url("http://" + tail)
+
+
+_URL_PARTS = st.sampled_from(["a", "b1", "-", ".", "..", "x-y", "9", "12", "org", ":", ":443", ":0", ":99999", "@",
+                              "/", "?", "#", "%41", "A", "[", "]", "\\", " ", "\u00e9", "_", "~"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_URL_PARTS, max_size=10).map(lambda parts: "https://" + "".join(parts)))
+def test_is_https_url_quick_path_agrees_with_urlsplit(url):
+    """is_https_url decides the usual URL shape with one pattern and the rest with urlsplit: the two
+    must agree wherever the pattern decides."""
+    import re
+
+    quick = markup.is_https_url(url)
+    saved = markup._PLAIN_HTTPS
+    markup._PLAIN_HTTPS = re.compile(r"(?!)")  # never matches: every URL goes through urlsplit
+    try:
+        assert quick == markup.is_https_url(url), url
+    finally:
+        markup._PLAIN_HTTPS = saved

@@ -114,7 +114,7 @@ def test_the_build_tree_is_plain_files_and_the_config_uses_no_plugin_or_hook(bui
     config = yaml.safe_load(read(tree_dir / "mkdocs.yml"))
     assert "hooks" not in config and config["plugins"] == []
     assert (tree_dir / "docs" / "codes" / "21610.md").read_text("utf-8").startswith("---\n")
-    assert (tree_dir / "docs" / "api" / "codes" / "21610.json").exists()
+    assert (tree_dir / "static" / "api" / "codes" / "21610.json").exists() and (tree_dir / "static" / "21610" / "index.html").exists()
 
 
 @pytest.mark.slow

@@ -43,6 +43,16 @@ def test_any_plain_scalar_resolves_as_pyyaml_does(value):
     assert _quick_tag(value) == _original_tag(value)
 
 
+@pytest.mark.parametrize("kind", [yaml.SequenceNode, yaml.MappingNode])
+def test_collections_resolve_as_pyyaml_does(kind):
+    loader = _EntryLoader("")
+    try:
+        for implicit in (True, False):
+            assert loader.resolve(kind, None, implicit) == yaml.resolver.Resolver().resolve(kind, None, implicit)
+    finally:
+        loader.dispose()
+
+
 def _check_positions(raw: bytes, parsed) -> None:
     """Every problem names the file and a line and column that exist in it."""
     text = raw.decode("utf-8", "replace")
