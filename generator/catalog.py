@@ -2,7 +2,9 @@
 
 :func:`load_catalog` reads every file in ``codes/`` once, parses it with the C loader, validates
 each entry and then the catalog as a whole, and returns the normalized entries with every
-problem found. Nothing is written.
+problem found. Nothing is written, and nothing the folder holds makes it raise: a missing or
+unreadable folder, a link that loops or leads nowhere, a pipe, a device or a huge file is a problem
+like any other. A code the compiled catalog committed beside codes/ holds must keep its file.
 """
 from __future__ import annotations
 
