@@ -45,3 +45,9 @@ class Finding(NamedTuple):
 
     def __repr__(self) -> str:
         return f"<Finding {self.code} ({self.kind}) at {self.where}>"
+
+
+
+# Finding(...) with every field given, built the quick way (the scanner builds one per finding):
+# new_finding(Finding, (code, kind, line, column, span, path, text, known)), no Python-level __new__.
+new_finding = tuple.__new__

@@ -19,7 +19,7 @@ import re
 from typing import Any
 from urllib.parse import unquote_plus
 
-from ._finding import Finding
+from ._finding import Finding, new_finding
 from ._rules import Rules, is_body_key
 from ._walk import _Place, loads_document, snippet, walk
 
@@ -29,6 +29,9 @@ _FORM_FIELD = re.compile(r"(?<![^\s&?;,\"'(\[{])([A-Za-z0-9_.\-\[\]]++)=([^&\s\"
 _ENCODED = re.compile(r"%(?:7b|5b|2[02f]|3a)", re.IGNORECASE)
 # What makes an encoded value worth decoding: an encoded character, and a word a rule starts at.
 _WORTH_DECODING = re.compile(r"err|code|%7b|%5b|\{|\[", re.IGNORECASE)
+
+
+_CLOSERS = ("}", "]")
 
 
 def parse_json_document(text: str) -> Any:
@@ -45,10 +48,10 @@ def json_at_end(line: str) -> tuple[int, Any] | None:
     start = 0
     for _ in range(8):  # a few candidate starts: a prefix rarely holds many braces
         brace, bracket = line.find("{", start), line.find("[", start)
-        at = min(p for p in (brace, bracket) if p >= 0) if max(brace, bracket) >= 0 else -1
+        at = brace if bracket < 0 or 0 <= brace < bracket else bracket
         if at < 0:
             return None
-        value = loads_document(line[at:])
+        value = loads_document(end if at == 0 else end[at:])
         if value is not None:
             return at, value
         start = at + 1
@@ -62,10 +65,11 @@ class LineScanner:
         self.rules = rules
         self.include_unknown = include_unknown
 
-    def text(self, text: str, lineno: int | None, seen: set[int], out: list[Finding], *, numeric: bool = True,
-             labels: bool = True, offset: int = 0, strict: bool = False, path: str | _Place | None = None) -> None:
+    def text(self, text: str, lineno: int | None, seen: set[int], out: list[Finding], numeric: bool = True,  # noqa: PLR0917
+             labels: bool = True, offset: int = 0, strict: bool = False, path: str | _Place | None = None,
+             label_trigger: bool = False) -> None:
         """The text rules over one line (or one string value at path), columns shifted by offset."""
-        hits = self.rules.hits(text, self.include_unknown, numeric, labels, strict)
+        hits = self.rules.hits(text, self.include_unknown, numeric, labels, strict, label_trigger)
         if not hits:
             return
         for start, end, code, kind, known in hits:
@@ -75,10 +79,11 @@ class LineScanner:
             if isinstance(path, _Place):
                 path = path.pointer()  # built only for a finding
             span = (start + offset, end + offset)
-            out.append(Finding(code, kind, lineno, None if path is not None else span[0] + 1, span, path,
-                               snippet(text[start:end]), known))
+            matched = text[start:end]
+            out.append(new_finding(Finding, (code, kind, lineno, None if path is not None else span[0] + 1, span, path,
+                                             matched if len(matched) <= 80 else snippet(matched), known)))
 
-    def document(self, value: Any, lineno: int | None, out: list[Finding], field_kind: str = "json-field",
+    def document(self, value: Any, lineno: int | None, out: list[Finding], field_kind: str = "json-field",  # noqa: PLR0917
                  seen: set[int] | None = None, path: str = "", numeric: bool = True, labels: bool = True) -> None:
         """A decoded JSON document found at line lineno (at path within the line, for a form field's).
         ``numeric``/``labels`` False: its text holds no anchor of those rules (see _walk.walk)."""
@@ -102,11 +107,12 @@ class LineScanner:
                 self._encoded_fields(text, lineno, out, seen, numeric, labels, place.pointer())
         return scan_value
 
-    def line(self, text: str, lineno: int | None, out: list[Finding], *, numeric: bool = True, labels: bool = True,
-             seen: set[int] | None = None, offset: int = 0, strict: bool = False) -> None:
-        """Every code in one line of a log."""
+    def line(self, text: str, lineno: int | None, out: list[Finding], numeric: bool = True,  # noqa: PLR0917
+             labels: bool = True, label_trigger: bool = False, *, seen: set[int] | None = None, offset: int = 0,
+             strict: bool = False) -> None:
+        """Every code in one line of a log (``label_trigger``: the stream saw a word of a label in it)."""
         seen = set() if seen is None else seen
-        if not strict and text.rstrip()[-1:] in ("}", "]"):
+        if not strict and (text[-1:] in _CLOSERS or text.rstrip()[-1:] in _CLOSERS):
             found = json_at_end(text)
             if found is not None:
                 at, value = found
@@ -114,11 +120,11 @@ class LineScanner:
                     self.text(text[:at], lineno, seen, out, numeric=numeric, labels=labels, offset=offset)
                 self.document(value, lineno, out, seen=seen, numeric=numeric, labels=labels)
                 return
-        self.text(text, lineno, seen, out, numeric=numeric, labels=labels, offset=offset, strict=strict)
+        self.text(text, lineno, seen, out, numeric, labels, offset, strict, None, label_trigger)
         if not strict and "=" in text and ("+" in text or _ENCODED.search(text) is not None):
             self._encoded_fields(text, lineno, out, seen, numeric, labels, "")
 
-    def _encoded_fields(self, text: str, lineno: int | None, out: list[Finding], seen: set[int], numeric: bool,
+    def _encoded_fields(self, text: str, lineno: int | None, out: list[Finding], seen: set[int], numeric: bool,  # noqa: PLR0917
                         labels: bool, path: str) -> None:
         """Each URL-encoded field value of a text decoded and read: as a JSON document when it holds
         one (the Debugger webhook's Payload), else as text (found at path /Key)."""

@@ -48,16 +48,21 @@ from collections.abc import Iterable, Mapping
 from ._codes import CODE_DIGITS, is_code
 from ._names import normalize
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # --- the number ------------------------------------------------------------------------------------
 # What may follow a number that makes it an amount, a duration, a size or a count, not a code
 # (checked after a rule matched, by amount_follows(): a set is quicker than a pattern of them all).
-UNIT_WORDS = frozenset(
-    "usd eur gbp cad aud inr jpy chf mxn brl dollar dollars cent cents euro euros credit credits ms msec msecs "
-    "millis millisecond milliseconds sec secs second seconds min mins minute minutes hr hrs hour hours day days "
-    "byte bytes kb kib mb mib gb gib percent pct items rows records times users contacts attempts retries "
-    "requests segments points units pieces pcs entries".split())
+UNIT_WORDS = _words(
+    "usd eur gbp cad aud inr jpy chf mxn brl dollar dollars cent cents euro euros credit credits ms msec "
+    "msecs millis millisecond milliseconds sec secs second seconds min mins minute minutes hr hrs hour "
+    "hours day days byte bytes kb kib mb mib gb gib percent pct items rows records times users contacts "
+    "attempts retries requests segments points units pieces pcs entries")
 _MAY_START_AMOUNT = frozenset(" \t(%$\u20ac\u00a3\u00a5\u20b9\u00a2")
-_AFTER_NUMBER = re.compile(r"[ \t]*+\(?+([A-Za-z]++|[%$\u20ac\u00a3\u00a5\u20b9\u00a2])")
+_AFTER_NUMBER = re.compile(r"[ \t]*+\(?+([A-Za-z]++(?![=:_])|[%$\u20ac\u00a3\u00a5\u20b9\u00a2])")  # a key= is no unit
 # A code: 3 to 6 digits, not part of a longer number, a decimal, a date, a time, a range or a word
 # ("30007" yes; "300.10", "2024-05-01", "12:30", "415-555", "30007abc", "30007ms" no); and not an
 # amount ("30007 USD", "30007 (USD)", "30007 €", "30007 items": see amount_follows).
@@ -110,17 +115,16 @@ _ERROR_WORD_STARTS = ("err", "fail", "undeliver", "reject", "exception", "more_i
 _ERROR_WORD = re.compile(r"(?<![a-z])(?:errors?+|err|fail(?:ed|ure|ures|s)?+|undelivered|undeliverable|"
                          r"rejected|exception|more_info|warn(?:ing)?+|invalid|blocked|denied)(?![a-z])")
 # Words that make a following "code" some other kind of code.
-OTHER_CODES = frozenset(
+OTHER_CODES = _words(
     "zip postal post area country dial verification verify otp one-time onetime passcode pin promo "
     "promotion discount coupon voucher gift access auth authorization confirmation order tracking "
-    "reference ref booking reservation invite invitation referral product item sku login security "
-    "2fa mfa short status http response exit return sip reason qr bar barcode source "
-    "activation redeem redemption".split())
+    "reference ref booking reservation invite invitation referral product item sku login security 2fa mfa "
+    "short status http response exit return sip reason qr bar barcode source activation redeem redemption")
 # Words that make a following "error" (or "code") another system's: an OS, a database, a protocol.
-FOREIGN_SYSTEMS = frozenset(
-    "mysql mariadb sql sqlite sqlite3 postgres postgresql pg psql pgsql ora oracle db database db2 mssql odbc "
-    "jdbc mongo mongodb redis os system sys socket sockets winsock win win32 windows winhttp wininet http https "
-    "curl ssl tls smtp imap pop3 ldap dns ftp ssh kernel exit npm git errno posix".split())
+FOREIGN_SYSTEMS = _words(
+    "mysql mariadb sql sqlite sqlite3 postgres postgresql pg psql pgsql ora oracle db database db2 mssql "
+    "odbc jdbc mongo mongodb redis os system sys socket sockets winsock win win32 windows winhttp wininet "
+    "http https curl ssl tls smtp imap pop3 ldap dns ftp ssh kernel exit npm git errno posix")
 _FOREIGN_SUFFIXES = frozenset(word[-2:] for word in FOREIGN_SYSTEMS)
 _NOT_ERROR_CODES = OTHER_CODES | FOREIGN_SYSTEMS
 _NOT_ERROR_SUFFIXES = frozenset(word[-2:] for word in _NOT_ERROR_CODES)
@@ -188,17 +192,18 @@ def norm_key(key: object) -> str:
 
 
 _INFO_CACHE: dict[str, tuple[str, bool]] = {}
+KEY_INFO_CACHE = _INFO_CACHE  # what key_info() has seen: the walk looks here first
 
 
 def key_info(key: object) -> tuple[str, bool]:
     """(norm_key(key), is_body_key(key)) in one look-up: what the walk asks of every key."""
     if type(key) is str:
-        found = _INFO_CACHE.get(key)  # type: ignore[arg-type]
+        found = _INFO_CACHE.get(key)
         if found is not None:
             return found
         found = (norm_key(key), is_body_key(key))
-        if len(_INFO_CACHE) < _CACHE_SIZE and len(key) <= 64:  # type: ignore[arg-type]
-            _INFO_CACHE[key] = found  # type: ignore[index]
+        if len(_INFO_CACHE) < _CACHE_SIZE and len(key) <= 64:
+            _INFO_CACHE[key] = found
         return found
     return (norm_key(key), is_body_key(key)) if isinstance(key, str) else ("", False)
 
@@ -336,27 +341,38 @@ def _may_be_in_body(low: str, hits: list[Hit]) -> bool:
     '&' before a hit can hold its key; a "code" hit needs the whole line (an error word inside a
     message text must not count for it). A key is followed by its separator (= or :), so only the
     separators are looked at."""
-    if '"' in low or "'" in low or any(low.startswith("code", start) or low.startswith("code", start + 1)
-                                       for start, _, _, _, _ in hits):
-        regions = [(0, len(low))]
-    else:
-        regions = [(low.rfind("&", 0, start) + 1, start) for start, _, _, _, _ in hits]
-    for begin, end in regions:
-        for separator in ("=", ":"):
-            at = low.find(separator, begin, end)
-            while at >= 0:
-                key_end = at
+    whole = '"' in low or "'" in low
+    if not whole:
+        for start, _, _, _, _ in hits:
+            if low.startswith("code", start) or low.startswith("code", start + 1):
+                whole = True
+                break
+    if whole:
+        return _body_key_between(low, 0, len(low))
+    return any(_body_key_between(low, low.rfind("&", 0, start) + 1, start) for start, _, _, _, _ in hits)
+
+
+def _body_key_between(low: str, begin: int, end: int) -> bool:
+    """Whether a separator between begin and end follows a word a message-text key ends with."""
+    tails, endings = _BODY_KEY_TAILS, _BODY_KEY_ENDINGS
+    for separator in ("=", ":"):
+        at = low.find(separator, begin, end)
+        while at >= 0:
+            key_end = at
+            if low[key_end - 1] in _KEY_PADDING:
                 while key_end > begin and low[key_end - 1] in " \t":
                     key_end -= 1
                 if key_end > begin and low[key_end - 1] in "\"'":
                     key_end -= 1
                     if key_end > begin and low[key_end - 1] == "\\":
                         key_end -= 1
-                if key_end - begin > 1 and low[key_end - 2:key_end] in _BODY_KEY_TAILS \
-                        and low.endswith(_BODY_KEY_ENDINGS, begin, key_end):
-                    return True
-                at = low.find(separator, at + 1, end)
+            if key_end - begin > 1 and low[key_end - 2:key_end] in tails and low.endswith(endings, begin, key_end):
+                return True
+            at = low.find(separator, at + 1, end)
     return False
+
+
+_KEY_PADDING = frozenset(" \t\"'")
 
 
 _KEY_CHARSET = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
@@ -404,7 +420,7 @@ def _may_be_quoted(text: str, hits: list[Hit]) -> bool:
     """A quick look: whether a hit could lie inside quotes (a quote before it and one after it)."""
     for quote in ('"', "'"):
         first = text.find(quote)
-        if first >= 0 and any(first < start and text.find(quote, end) >= 0 for start, end, _, _, _ in hits):
+        if first >= 0 and any(first <= start and text.find(quote, end) >= 0 for start, end, _, _, _ in hits):
             return True
     return False
 
@@ -437,16 +453,16 @@ def _key_kind(line: str, start: int, match: re.Match[str]) -> str:
     matched = line[start:match.end()]
     end = match.end()
     after = line[end] if end < len(line) else ""
-    if "=" in matched and ":" not in matched and " " not in matched and after in ("", "&", " ", "\t", "\r"):
-        if before in ("", "&", "?") or (before in (" ", "\t") and "&" in line):
-            return "form-field"
+    if "=" in matched and ":" not in matched and " " not in matched and after in ("", "&", " ", "\t", "\r") \
+            and (before in ("", "&", "?") or (before in (" ", "\t") and "&" in line)):
+        return "form-field"
     return "log-line"
 
 
-# Words too common in logs to tell that a line may hold a label (see Rules.label_trigger).
-_COMMON_WORDS = frozenset("message messages messaging number numbers account phone sms mms the not from this "
-                          "for with and are has have does your user send sent valid status service error "
-                          "failed invalid".split())
+# Words too common in logs to tell that a line may hold a label (see Rules.label_words).
+_COMMON_WORDS = _words(
+    "message messages messaging number numbers account phone sms mms the not from this for with and are "
+    "has have does your user send sent valid status service error failed invalid")
 
 
 class Rules:
@@ -480,7 +496,6 @@ class Rules:
         # group of words sharing their first two letters, which the regex engine skips to quickly.
         groups = _trigger_groups(labels)
         words = sorted({word for group in groups for word in group}, key=lambda word: (-len(word), word))
-        self.label_trigger = re.compile("|".join(re.escape(word) for word in words)) if words else None
         self.label_words = tuple(words)
         self.label_triggers_bytes = tuple(
             re.compile(b"|".join(re.escape(word.encode()) for word in sorted(group, key=lambda w: (-len(w), w))))
@@ -496,24 +511,24 @@ class Rules:
 
     def may_hold_label(self, folded: str) -> bool:
         """Whether a folded text holds a word every label has one of (substring searches: quick)."""
-        for word in self.label_words:
-            if word in folded:
-                return True
-        return False
+        return any(word in folded for word in self.label_words)
 
     # --- one text ---------------------------------------------------------------------------------
-    def hits(self, text: str, include_unknown: bool, numeric: bool = True, labels: bool = True,
-             strict: bool = False) -> list[Hit]:
+    def hits(self, text: str, include_unknown: bool, numeric: bool = True, labels: bool = True,  # noqa: PLR0917
+             strict: bool = False, label_trigger: bool = False) -> list[Hit]:
         """Every code the rules find in one line (or one string value), in order of appearance.
 
         ``strict`` (a piece of a JSON line too long to parse) keeps only the explicit-key and URL
-        rules: the word rules could be reading a message body whose quotes lie outside the piece."""
-        low = lower(text)
+        rules: the word rules could be reading a message body whose quotes lie outside the piece.
+        ``label_trigger``: the caller saw a word of a label in this (ASCII) text already."""
+        low = text.lower()
+        if len(low) != len(text):
+            low = lower(text)
         numeric = numeric and ("err" in low or "code" in low)
         folded: tuple[str, list[int] | None] | None = None
         if labels and not strict and self.label_pattern is not None:
             folded = fold(text, low)
-            labels = self.may_hold_label(folded[0])
+            labels = (label_trigger and folded[1] is None) or self.may_hold_label(folded[0])
         else:
             labels = False
         if not numeric and not labels:
@@ -537,24 +552,31 @@ class Rules:
                 return hits
         if len(hits) > 1:
             hits.sort()
-        if not strict and _may_be_quoted(masked, hits):
+        if not strict and ('"' in masked or "'" in masked) and _may_be_quoted(masked, hits):
             quoted = _quoted_message_spans(masked, low)
             if quoted:
-                hits = [hit for hit in hits if not _within(quoted, hit[0], hit[1])]
+                hits = [hit for hit in hits  # (a key's hit starts at its opening quote: look inside it)
+                        if not _within(quoted, hit[0] + (masked[hit[0]] in "\"'"), hit[1])]
         return hits
 
     def _numeric_hits(self, masked: str, low: str, include_unknown: bool, strict: bool, hits: list[Hit]) -> None:
         err, code_at = low.find("err"), low.find("code")
-        if err < 0 and code_at < 0:
-            return
-        anchors = []
-        while err >= 0:
-            anchors.append(err)
+        if code_at < 0:
+            if err < 0:
+                return
+            anchors = [err]
             err = low.find("err", err + 3)
-        while code_at >= 0:
-            anchors.append(code_at)
-            code_at = low.find("code", code_at + 4)
-        if len(anchors) > 1:
+            while err >= 0:
+                anchors.append(err)
+                err = low.find("err", err + 3)
+        else:
+            anchors = []
+            while err >= 0:
+                anchors.append(err)
+                err = low.find("err", err + 3)
+            while code_at >= 0:
+                anchors.append(code_at)
+                code_at = low.find("code", code_at + 4)
             anchors.sort()
         consumed = 0
         error_line: bool | None = None
@@ -593,13 +615,11 @@ class Rules:
             rule = match.lastgroup
             code = int(match.group(rule))  # type: ignore[arg-type]
             is_known = code in known
-            if rule != "url" and amount_follows(masked, consumed):
-                continue
             if rule == "key":
                 if not is_known and not (include_unknown and match.group("explicit")):
                     continue
-                if word_before_in(low, at, FOREIGN_SYSTEMS, _FOREIGN_SUFFIXES) or \
-                        (not is_known and _FOREIGN_LINE.search(low)):
+                if amount_follows(masked, consumed) or word_before_in(low, at, FOREIGN_SYSTEMS, _FOREIGN_SUFFIXES) \
+                        or (not is_known and _FOREIGN_LINE.search(low)):
                     continue
                 quoted = at > 0 and masked[at - 1] in "\"'"
                 start = at - 1 if quoted else at
@@ -607,7 +627,7 @@ class Rules:
                              is_known))
             elif rule == "word":
                 # never unknown, never three digits: "Error 404" is HTTP, not a code
-                if not strict and is_known and code >= 1000 and \
+                if not strict and is_known and code >= 1000 and not amount_follows(masked, consumed) and \
                         not word_before_in(low, at, FOREIGN_SYSTEMS, _FOREIGN_SUFFIXES):
                     hits.append((at, match.end(), code, "log-line", True))
             elif is_known or include_unknown:

@@ -12,12 +12,20 @@ a text, bytes or a stream goes through the same reader, :mod:`errdict._stream`, 
 and ``errdict scan FILE`` always agree.
 
 Only catalog codes are reported by default; every code of the upstream list is in the catalog,
-explained or not. ``include_unknown=True`` also reports a well-formed number the catalog lacks under
-an explicit error-code key or in an upstream error-page URL (``Finding.known`` is False), never one
-merely after the word "error" or under a bare ``error`` key (an HTTP status, an OS error number).
+explained or not. ``include_unknown=True`` also reports a well-formed number the catalog lacks in an
+upstream code context only (``Finding.known`` is False): under a key that spells out "error code"
+(``ErrorCode``, ``error_code``, ``Error Code``, ``lastErrorCode``, ...) on a line that names no other
+system's errors, or in an upstream error-page URL; never one merely after the word "error" or under
+a bare ``error`` key (an HTTP status), ``errno`` or ``err_code`` (an OS's), nor beside ``SQLSTATE``,
+``MySQL`` or ``ORA-`` (a database's).
+
+Whatever the input (its size, its depth, a huge integer, a broken ``__index__``, a damaged alias
+index), ``scan()`` returns findings or raises TypeError for a type it does not take; it never raises
+anything else, and it runs in time linear in the size of the input.
 """
 from __future__ import annotations
 
+import itertools
 import weakref
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -26,11 +34,21 @@ from ._catalog import Catalog
 from ._finding import KINDS, Finding
 from ._lines import LineScanner
 from ._rules import Rules
-from ._stream import StreamStats, _Range, _Readable, scan_stream as _scan_stream, split_at_lines
+from ._stream import StreamStats, _Range, _Readable, split_at_lines
+from ._stream import scan_stream as _scan_stream
 from ._summary import Summary, summarize
 
-__all__ = ["Finding", "KINDS", "scan", "scan_stream", "rules_for", "summarize", "summarize_file", "Summary",
-           "StreamStats"]
+__all__ = [
+    "KINDS",
+    "Finding",
+    "StreamStats",
+    "Summary",
+    "rules_for",
+    "scan",
+    "scan_stream",
+    "summarize",
+    "summarize_file",
+]
 
 _RULES: weakref.WeakKeyDictionary[Catalog, Rules] = weakref.WeakKeyDictionary()
 
@@ -70,7 +88,7 @@ def scan(source: str | bytes | bytearray | memoryview | Mapping[Any, Any] | list
         scanner = LineScanner(rules, include_unknown)
         scanner.document(source, None, out)
         return out
-    if source is None or isinstance(source, (int, float)) or hasattr(type(source), "__index__"):
+    if source is None or isinstance(source, (int, float)) or hasattr(type(source), "__index__"):  # type: ignore[unreachable]
         return []
     raise TypeError(f"scan takes a str, bytes, a mapping or a list, not {type(source).__name__}")
 
@@ -86,12 +104,12 @@ def scan_stream(stream: _Readable, *, include_unknown: bool = False, stats: Stre
 
 # The catalog the forked workers scan with: set before they are forked, inherited by them (a Catalog
 # holds a lock and cannot be pickled; the rules built from it are inherited too).
-_WORKER_CATALOG: Catalog | None = None
+_WORKER: dict[str, Catalog] = {}
 
 
 def _summarize_range(path: str, start: int, end: int, catalog: Catalog | None = None) -> tuple[Summary, StreamStats]:
     """The summary of the lines in bytes start..end of a file, numbered from 1."""
-    catalog = catalog or _WORKER_CATALOG or _default()
+    catalog = catalog or _WORKER.get("catalog") or _default()
     stats = StreamStats()
     with open(path, "rb") as handle:
         handle.seek(start)
@@ -116,20 +134,19 @@ def summarize_file(path: str, jobs: int, catalog: Catalog | None = None) -> tupl
     if cuts is None:
         with open(path, "rb") as handle:
             cuts = split_at_lines(handle, size, jobs)
-    ranges = list(zip(cuts, cuts[1:]))
+    ranges = list(itertools.pairwise(cuts))
     if len(ranges) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return _summarize_range(path, 0, size, catalog)
     from concurrent.futures import ProcessPoolExecutor
 
-    global _WORKER_CATALOG
     rules_for(catalog)  # once, before the workers are forked
-    _WORKER_CATALOG = catalog
+    _WORKER["catalog"] = catalog
     try:
         with ProcessPoolExecutor(len(ranges) - 1, mp_context=multiprocessing.get_context("fork")) as pool:
             later = [pool.submit(_summarize_range, path, start, end) for start, end in ranges[1:]]
             parts = [_summarize_range(path, *ranges[0], catalog)] + [future.result() for future in later]
     finally:
-        _WORKER_CATALOG = None
+        _WORKER.clear()
     summary, stats = parts[0]
     for part, part_stats in parts[1:]:
         summary.merge(part, stats.lines)

@@ -34,7 +34,6 @@ from typing import BinaryIO, Protocol
 
 from ._finding import Finding
 from ._lines import LineScanner
-from ._rules import lower
 from ._walk import loads_document_prefix
 
 CHUNK_BYTES = 1 << 20  # read the stream a mebibyte at a time
@@ -55,8 +54,8 @@ _PRE_ERR = re.compile(rb"err(?:(?:or(?:s/|[_\-]?+num(?:ber)?+)?+)?+(?:\\?+[\"'])
 # "code 30007", "ErrorCode=30007", '"code": 21211', "code is 30007". Group 1 matched: "code is 30007"
 # (a verification message says "Your code is 30007"), which names an error code only on a line that
 # holds "err": such a line is parsed only then.
-_PRE_CODE = re.compile(rb"code(?:(?:\\?+[\"'])?+[ \t]*+(?:(?:[:=#]|(is))[ \t]*+)?+(?:\\?+[\[(\"'])?+[ \t]*+[1-9][0-9]{2}"
-                       rb"|%[0-9a-f]{2}|[^\n\\]{0,24}+\\)")
+_PRE_CODE = re.compile(rb"code(?:(?:\\?+[\"'])?+[ \t]*+(?:(?:[:=#]|(is))[ \t]*+)?+(?:\\?+[\[(\"'])?+[ \t]*+"
+                       rb"[1-9][0-9]{2}|%[0-9a-f]{2}|[^\n\\]{0,24}+\\)")
 # A line that opens a document spread over lines: it ends with '{' or '['.
 _DOC_OPENS = (re.compile(rb"\{[ \t]*+\r?\n"), re.compile(rb"\[[ \t]*+\r?\n"))  # one literal each: quick
 _NON_ASCII = re.compile(rb"[\x80-\xff]++")
@@ -74,7 +73,7 @@ class _Readable(Protocol):
 class StreamStats:
     """What a stream scan read: lines and bytes (filled in as the scan goes)."""
 
-    __slots__ = ("lines", "bytes")
+    __slots__ = ("bytes", "lines")
 
     def __init__(self) -> None:
         self.lines = 0
@@ -126,7 +125,7 @@ def _opening_stream(stream: _Readable, stats: StreamStats) -> tuple[_Readable, b
 class _State:
     """Where the scan is: complete lines before the unread part, and whether only white space came yet."""
 
-    __slots__ = ("lines_before", "at_start")
+    __slots__ = ("at_start", "lines_before")
 
     def __init__(self) -> None:
         self.lines_before = 0
@@ -200,9 +199,9 @@ class _LongLine:
 
     def feed(self, buffer: bytes, scanner: LineScanner):  # type: ignore[no-untyped-def]
         """Scan the whole pieces of buffer (a part of the line); return what is left to carry."""
+        keep = MAX_LINE_BYTES - min(PIECE_OVERLAP, MAX_LINE_BYTES // 4)  # where the next piece starts
         while len(buffer) > MAX_LINE_BYTES:
             yield from self._scan(buffer[:MAX_LINE_BYTES], scanner)
-            keep = MAX_LINE_BYTES - PIECE_OVERLAP
             self.offset += len(buffer[:keep].decode("utf-8", "replace"))
             buffer = buffer[keep:]
         return buffer
@@ -224,12 +223,6 @@ def _line_text(block: bytes, start: int, end: int | None = None) -> str:
     if raw.endswith(b"\r"):
         raw = raw[:-1]
     return raw.decode("utf-8", "replace")
-
-
-def _may_say_code_is(line: str) -> bool:
-    """Whether "code is 30007" may name an error code on this line: only beside "err" (an error word
-    or an error-code key), which a JSON line may spell with escapes ("\\u0066ailed", "\\nfailed")."""
-    return "\\" in line or "%" in line or "err" in lower(line)
 
 
 _LONG_RUNS: dict[int, re.Pattern[bytes]] = {}
@@ -254,11 +247,12 @@ def _scan_block(block: bytes, state: _State, scanner: LineScanner, final: bool):
     for match in _PRE_CODE.finditer(lowered):
         (code_is if match.lastindex else numeric).add(block.rfind(b"\n", 0, match.start()) + 1)
     rules = scanner.rules
-    labels: set[int] = set()
+    triggered: set[int] = set()  # lines that hold a word of a label
     for label_re in rules.label_triggers_bytes:
-        labels |= _line_starts(lowered, label_re.finditer(lowered))
+        triggered |= _line_starts(lowered, label_re.finditer(lowered))
+    labels = triggered
     if not lowered.isascii():  # a label may be written in other characters (full-width letters, ...)
-        labels |= _line_starts(block, _NON_ASCII.finditer(block))
+        labels = triggered | _line_starts(block, _NON_ASCII.finditer(block))
     openers = _line_starts(block, _DOC_OPENS[0].finditer(block)) | _line_starts(block, _DOC_OPENS[1].finditer(block))
     first_content = -1  # where the first line that is not white space starts, while at the start
     if state.at_start:  # the input may be one document as a whole, its first line not ending in '{'
@@ -278,13 +272,13 @@ def _scan_block(block: bytes, state: _State, scanner: LineScanner, final: bool):
             continue
         lineno += block.count(b"\n", counted_to, line_start)
         counted_to = line_start
-        long_end = long_lines.get(line_start)
+        long_end = long_lines.get(line_start) if long_lines else None
         if long_end is not None:
             piece = _LongLine(lineno, _JSONISH.match(block, line_start) is not None)
             yield from piece.finish(block[line_start:long_end], scanner)
             skip_to = long_end
             continue
-        if line_start in openers:
+        if openers and line_start in openers:
             end = closes.get(line_start, -1)
             if end is None and not final and len(block) - line_start <= MAX_LINE_BYTES:
                 if 0 <= first_content < line_start:  # the first line is read: not at the start any more
@@ -303,12 +297,18 @@ def _scan_block(block: bytes, state: _State, scanner: LineScanner, final: bool):
                     continue
                 if failed_at is not None:
                     failed_until = max(failed_until, failed_at)
-        text = _line_text(block, line_start)
-        is_numeric = line_start in numeric or (line_start in code_is and _may_say_code_is(text))
+        is_numeric = line_start in numeric
+        if not is_numeric and line_start in code_is:
+            # "code is 30007" names an error code only beside "err" (an error word or an error-code key),
+            # which a JSON line may spell with escapes ("\u0066ailed", "\nfailed") or URL-encoded
+            line_end = block.find(b"\n", line_start)
+            is_numeric = lowered.find(b"err", line_start, line_end) >= 0 or \
+                block.find(b"\\", line_start, line_end) >= 0 or block.find(b"%", line_start, line_end) >= 0
         has_label = line_start in labels
         if not is_numeric and not has_label:
             continue
-        scanner.line(text, lineno, found, numeric=is_numeric, labels=has_label)
+        text = _line_text(block, line_start)
+        scanner.line(text, lineno, found, is_numeric, has_label, line_start in triggered)
         if found:
             yield from found
             found.clear()
@@ -468,7 +468,7 @@ def split_at_lines(handle: BinaryIO, size: int, parts: int) -> list[int]:
         cut = _safe_line_start_from(handle, max(size * part // parts, cuts[-1] + 1), size)
         if cut < size:
             cuts.append(cut)
-    return cuts + [size]
+    return [*cuts, size]
 
 
 # A line inside a JSON document starts (after white space) with the token that follows a line break:
@@ -480,30 +480,33 @@ _UNSAFE_END = (b"{", b"[", b",", b":")
 def _safe_line_start_from(handle: BinaryIO, offset: int, size: int) -> int:
     """The first line start at or after offset that begins a line no document can be inside: it starts
     with a character no line of a document starts with, and the line before it does not end with an
-    opening bracket, a comma or a colon (size if there is none within MAX_LINE_BYTES)."""
-    handle.seek(max(0, offset - 1))
-    position = max(0, offset - 1)
-    window = b""
-    limit = position + MAX_LINE_BYTES
-    while position < min(size, limit):
+    opening bracket, a comma or a colon, nor is blank (size if there is none within MAX_LINE_BYTES)."""
+    start = max(0, offset - 1 - _LOOK_BACK)  # read a little before: the end of the line before counts
+    handle.seek(start)
+    position = start  # the file offset of data[0]
+    data = b""
+    search_from = offset - 1 - start
+    limit = offset + MAX_LINE_BYTES
+    while position + len(data) < min(size, limit):
         chunk = handle.read(CHUNK_BYTES)
         if not chunk:
             break
-        data = window + chunk
-        base = position - len(window)
-        search_from = len(window)
+        data += chunk
         while True:
             newline = data.find(b"\n", search_from)
             if newline < 0 or newline + 1 >= len(data):
                 break
             candidate = newline + 1
-            before = data[max(0, newline - 64):newline].rstrip(b"\r \t")
-            if data[candidate] not in _UNSAFE_START and not before.endswith(_UNSAFE_END):
-                return base + candidate
+            before = data[max(0, newline - _LOOK_BACK):newline].rstrip(b"\r \t")
+            if data[candidate] not in _UNSAFE_START and before and not before.endswith(_UNSAFE_END):
+                return position + candidate
             search_from = candidate
-        window = data[-64:]
-        position += len(chunk)
+        keep = max(0, len(data) - _LOOK_BACK - 1)  # drop what is behind, keep the look-back
+        data, position, search_from = data[keep:], position + keep, max(0, search_from - keep)
     return size
+
+
+_LOOK_BACK = 64
 
 
 class _Range:

@@ -47,6 +47,8 @@ class Summary:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Summary) and vars(self) == vars(other)
 
+    __hash__ = None  # type: ignore[assignment]  # equal by value, and mutable: not hashable
+
 
 def summarize(findings: Iterable[Finding]) -> Summary:
     summary = Summary()

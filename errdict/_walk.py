@@ -27,11 +27,11 @@ from __future__ import annotations
 import json
 import operator
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from . import _rules
-from ._finding import Finding
+from ._finding import Finding, new_finding
 from ._rules import Rules
 
 _SNIPPET = 80
@@ -52,7 +52,7 @@ def key_text(key: object) -> str:
         return key
     try:
         return str(key)
-    except Exception:  # noqa: BLE001 - a key must never stop the scan
+    except Exception:
         if isinstance(key, int):
             return f"<integer of about {int(key.bit_length() * 0.30103) + 1} digits>"
         return f"<{type(key).__name__}>"
@@ -61,13 +61,16 @@ def key_text(key: object) -> str:
 class _Place:
     """Where a value sits: its parent's place and its key (or index). The pointer is built on demand."""
 
-    __slots__ = ("parent", "key")
+    __slots__ = ("key", "parent")
 
     def __init__(self, parent: _Place | None, key: object) -> None:
         self.parent = parent
         self.key = key
 
     def pointer(self) -> str:
+        parent = self.parent
+        if parent is ROOT and type(self.key) is str and "/" not in self.key and "~" not in self.key:
+            return "/" + self.key  # a key of the top level: the common case
         parts = []
         place: _Place | None = self
         while place is not None and place.parent is not None:
@@ -87,7 +90,7 @@ def as_int(value: object) -> int | None:
         return None
     try:
         number = operator.index(value)  # type: ignore[arg-type]
-    except Exception:  # noqa: BLE001 - a broken __index__ is no code, and no reason to stop
+    except Exception:
         return None
     return None if isinstance(number, bool) else int.__index__(number)
 
@@ -123,7 +126,7 @@ class _Frame:
     they have its key's normalized key ({"ErrorCode": [30007, 30008]} holds two codes) and its
     object's error context."""
 
-    __slots__ = ("container", "items", "place", "error_ctx", "error_object", "api_body", "seen")
+    __slots__ = ("api_body", "container", "error_ctx", "error_object", "items", "place", "seen")
 
     def __init__(self, container: object, place: _Place, error_ctx: bool, list_key: str = "",
                  in_error_object: bool = False) -> None:
@@ -135,9 +138,9 @@ class _Frame:
             items = []
             error = error_ctx
             has_code = False
-            key_info, error_keys = _rules.key_info, _ERROR_KEYS
-            for key, value in container.items():  # type: ignore[attr-defined]
-                nk, body = key_info(key)
+            cache, key_info, error_keys = _rules.KEY_INFO_CACHE, _rules.key_info, _ERROR_KEYS
+            for key, value in container.items():
+                nk, body = cache.get(key) or key_info(key) if type(key) is str else key_info(key)
                 items.append((nk, body, key, value))
                 if nk == "code":
                     has_code = True
@@ -146,7 +149,8 @@ class _Frame:
             self.error_object = error
             self.api_body = has_code and error
         else:
-            items = [(list_key, False, index, value) for index, value in enumerate(container)]  # type: ignore[call-overload]
+            values: Iterable[object] = container  # type: ignore[assignment]  # a list or a tuple
+            items = [(list_key, False, index, value) for index, value in enumerate(values)]
             self.error_object = in_error_object or error_ctx
             self.api_body = False
         self.items: Iterator[tuple[str, bool, object, object]] = iter(items)
@@ -162,49 +166,73 @@ def _is_container(value: object) -> bool:
     return isinstance(value, (Mapping, list, tuple))
 
 
-def walk(root: object, rules: Rules, include_unknown: bool, line: int | None, out: list[Finding],
+def walk(root: object, rules: Rules, include_unknown: bool, line: int | None, out: list[Finding],  # noqa: PLR0917
          field_kind: str = "json-field", text_scanner: TextScanner | None = None, numeric: bool = True,
          labels: bool = True) -> None:
     """Append the findings of an object to out, in order. ``line`` is the line of a document within a
     log (None for an object); ``text_scanner`` scans a string value (the text rules); ``numeric`` or
     ``labels`` False: the text the document was read from holds no anchor of those text rules, so its
     string values need not be read for them."""
-    stack: list[_Frame] = []
-    on_path: set[int] = set()
-    known_codes = rules.known
+    _Walker(rules, include_unknown, line, out, field_kind, text_scanner, numeric, labels).run(root)
 
-    def scan_text(text: str, place: _Place, seen: set[int]) -> None:
-        if text_scanner is not None:
-            text_scanner(text, place, seen, out)
-        else:
-            for start, end, code, kind, known in rules.hits(text, include_unknown, numeric, labels):
-                if code not in seen:
-                    seen.add(code)
-                    out.append(Finding(code, kind, line, None, (start, end), place.pointer(), snippet(text[start:end]),
-                                       known))
 
-    def push(container: object, place: _Place, error_ctx: bool, list_key: str = "", in_error_object: bool = False) -> None:
-        if id(container) in on_path:
+class _Walker:
+    """One walk: its stack of containers and what it reports to."""
+
+    __slots__ = (
+        "field_kind",
+        "include_unknown",
+        "labels",
+        "line",
+        "numeric",
+        "on_path",
+        "out",
+        "rules",
+        "stack",
+        "text_scanner",
+    )
+
+    def __init__(self, rules: Rules, include_unknown: bool, line: int | None, out: list[Finding], field_kind: str,  # noqa: PLR0917
+                 text_scanner: TextScanner | None, numeric: bool, labels: bool) -> None:
+        self.rules, self.include_unknown, self.line, self.out = rules, include_unknown, line, out
+        self.field_kind, self.text_scanner, self.numeric, self.labels = field_kind, text_scanner, numeric, labels
+        self.stack: list[_Frame] = []
+        self.on_path: set[int] = set()
+
+    def scan_text(self, text: str, place: _Place, seen: set[int]) -> None:
+        if self.text_scanner is not None:
+            self.text_scanner(text, place, seen, self.out)
+            return
+        for start, end, code, kind, known in self.rules.hits(text, self.include_unknown, self.numeric, self.labels):
+            if code not in seen:
+                seen.add(code)
+                self.out.append(new_finding(Finding, (code, kind, self.line, None, (start, end), place.pointer(),
+                                                      snippet(text[start:end]), known)))
+
+    def push(self, container: object, place: _Place, error_ctx: bool, list_key: str = "",
+             in_error_object: bool = False) -> None:
+        if id(container) in self.on_path:
             return  # a cycle: already being walked
-        on_path.add(id(container))
-        stack.append(_Frame(container, place, error_ctx, list_key, in_error_object))
+        self.on_path.add(id(container))
+        self.stack.append(_Frame(container, place, error_ctx, list_key, in_error_object))
 
-    def code_value(value: object, place: _Place, kind: str, explicit: bool, generic: bool, seen: set[int]) -> None:
+    def code_value(self, value: object, place: _Place, kind: str, explicit: bool, generic: bool,  # noqa: PLR0917
+                   seen: set[int]) -> None:
         """The value of an error-code key: a number, a numeric string, or text (or an error object)."""
-        number = as_int(value)
+        number = value if type(value) is int else as_int(value)
         text = None
         if number is None:
             if isinstance(value, str):
                 match = _rules.LEADING_NUMBER.match(value)
-                if match is not None and _rules.amount_follows(value, match.end()):
-                    return  # "30007 USD": an amount
                 if match is None:
                     if value.strip():
-                        scan_text(value, place, seen)
+                        self.scan_text(value, place, seen)
                     return
+                if _rules.amount_follows(value, match.end()):
+                    return  # "30007 USD": an amount
                 number, text = int(match.group(1)), value.strip()
             elif isinstance(value, Mapping):
-                push(value, place, True)
+                self.push(value, place, True)
                 return
             else:
                 return
@@ -212,58 +240,60 @@ def walk(root: object, rules: Rules, include_unknown: bool, line: int | None, ou
             return  # a huge integer is never turned into text
         if generic and number < 1000:
             return  # "error": 404, {"code": 403}: an HTTP status
-        known = number in known_codes
+        known = number in self.rules.known
         if (known or explicit) and number not in seen:
             seen.add(number)
-            out.append(Finding(number, kind, line, None, None, place.pointer(), snippet(text or str(number)), known))
+            self.out.append(new_finding(Finding, (number, kind, self.line, None, None, place.pointer(),
+                                                  snippet(text or str(number)), known)))
 
-    message_keys, code_keys, error_parents = _rules.MESSAGE_KEYS, _rules.CODE_KEYS, _rules.ERROR_PARENTS
-    explicit_keys, generic_keys, scalars = _rules.EXPLICIT_CODE_KEYS, _rules.GENERIC_CODE_KEYS, _SCALARS
-    may_hit = rules.may_hit
-    push(root, ROOT, False)
-    while stack:
-        frame = stack[-1]
-        depth = len(stack)
-        for nk, body, key, value in frame.items:
-            kind_of_value = type(value)
-            if body:
-                continue  # message text (or rich content), whatever it holds
-            if nk in message_keys and not frame.error_object and (kind_of_value is str or kind_of_value in scalars):
-                continue  # a message's text: whatever it holds is not a code
-            if nk in code_keys or (nk == "code" and frame.error_object):
-                if kind_of_value is list or kind_of_value is tuple or \
-                        (kind_of_value not in scalars and isinstance(value, (list, tuple))):
-                    push(value, _Place(frame.place, key), True, nk, frame.error_object)  # codes, or error objects
-                    break
-                kind = "api-error-body" if (nk == "code" and frame.api_body) else field_kind
-                code_value(value, _Place(frame.place, key), kind, include_unknown and nk in explicit_keys,
-                           nk in generic_keys, frame.seen)
-                if len(stack) > depth:
-                    break
-            elif kind_of_value is str or (kind_of_value not in scalars and isinstance(value, str)):
-                if value[:1] in _OPENERS or value[-1:] in _CLOSERS:  # type: ignore[index]
-                    document = _embedded_json(value)  # type: ignore[arg-type]
-                    if document is not None:
-                        push(document, _Place(frame.place, key), frame.error_ctx or nk in error_parents)
+    def run(self, root: object) -> None:
+        message_keys, code_keys, error_parents = _rules.MESSAGE_KEYS, _rules.CODE_KEYS, _rules.ERROR_PARENTS
+        explicit_keys, generic_keys, scalars = _rules.EXPLICIT_CODE_KEYS, _rules.GENERIC_CODE_KEYS, _SCALARS
+        may_hit, numeric, labels = self.rules.may_hit, self.numeric, self.labels
+        include_unknown, field_kind, stack, push = self.include_unknown, self.field_kind, self.stack, self.push
+        push(root, ROOT, False)
+        while stack:
+            frame = stack[-1]
+            depth = len(stack)
+            for nk, body, key, value in frame.items:
+                kind_of_value = type(value)
+                if body:
+                    continue  # message text (or rich content), whatever it holds
+                if nk in message_keys and not frame.error_object and (kind_of_value is str or
+                                                                     kind_of_value in scalars):
+                    continue  # a message's text: whatever it holds is not a code
+                if nk in code_keys or (nk == "code" and frame.error_object):
+                    if kind_of_value is list or kind_of_value is tuple or \
+                            (kind_of_value not in scalars and isinstance(value, (list, tuple))):
+                        push(value, _Place(frame.place, key), True, nk, frame.error_object)  # codes, or error objects
                         break
-                if len(value) >= 3 and may_hit(value, numeric, labels):  # type: ignore[arg-type]
-                    if frame.seen and value[:4] == "http":  # more_info: the page of a code already found?
-                        page = _PAGE_URL.fullmatch(value)  # type: ignore[arg-type]
-                        if page is not None and int(page.group(1)) in frame.seen:
-                            continue  # the URL holds nothing else: no need to read it
-                    scan_text(value, _Place(frame.place, key), frame.seen)  # type: ignore[arg-type]
-            elif kind_of_value is dict or (kind_of_value not in scalars and isinstance(value, Mapping)):
-                push(value, _Place(frame.place, key), frame.error_ctx or nk in error_parents)
-                break  # walk what was just pushed first, then come back for the rest of the items
-            elif kind_of_value is list or (kind_of_value not in scalars and isinstance(value, (list, tuple))):
-                push(value, _Place(frame.place, key), frame.error_ctx or nk in error_parents, nk, frame.error_object)
-                break
-        else:
-            stack.pop()
-            on_path.discard(id(frame.container))
-            continue
-        if len(stack) == depth:  # what was pushed was a cycle: go on with this container
-            continue
+                    kind = "api-error-body" if (nk == "code" and frame.api_body) else field_kind
+                    self.code_value(value, _Place(frame.place, key), kind, include_unknown and nk in explicit_keys,
+                                    nk in generic_keys, frame.seen)
+                    if len(stack) > depth:
+                        break
+                elif kind_of_value is str or (kind_of_value not in scalars and isinstance(value, str)):
+                    if value[:1] in _OPENERS or value[-1:] in _CLOSERS:  # type: ignore[index]
+                        document = _embedded_json(value)  # type: ignore[arg-type]
+                        if document is not None:
+                            push(document, _Place(frame.place, key), frame.error_ctx or nk in error_parents)
+                            break
+                    if len(value) >= 3 and may_hit(value, numeric, labels):  # type: ignore[arg-type]
+                        if frame.seen and value[:4] == "http":  # type: ignore[index]  # a more_info page URL?
+                            page = _PAGE_URL.fullmatch(value)  # type: ignore[call-overload]
+                            if page is not None and int(page.group(1)) in frame.seen:
+                                continue  # the URL holds nothing else: no need to read it
+                        self.scan_text(value, _Place(frame.place, key), frame.seen)  # type: ignore[arg-type]
+                elif kind_of_value is dict or (kind_of_value not in scalars and isinstance(value, Mapping)):
+                    push(value, _Place(frame.place, key), frame.error_ctx or nk in error_parents)
+                    break  # walk what was just pushed first, then come back for the rest of the items
+                elif kind_of_value is list or (kind_of_value not in scalars and isinstance(value, (list, tuple))):
+                    push(value, _Place(frame.place, key), frame.error_ctx or nk in error_parents, nk,
+                         frame.error_object)
+                    break
+            else:
+                stack.pop()
+                self.on_path.discard(id(frame.container))
 
 
 _OPENERS, _CLOSERS = ("{", "[", " ", "\t", "\n", "\r"), ("}", "]", " ", "\t", "\n", "\r")
@@ -294,10 +324,16 @@ def loads_document(text: str) -> Any:
 
     Never raises: a document nested deeper than the json module recurses is parsed without
     recursion, and an integer too long for int() is read as None."""
-    value, end = _loads(text)
-    if value is None or end is None or text[end:].strip(" \t\n\r"):
+    try:
+        value, end = _DECODER.raw_decode(text)
+    except (ValueError, RecursionError):  # not JSON, or deeper than json recurses, or a long integer
+        value, found_end = _loads(text)
+        if value is None or found_end is None:
+            return None
+        end = found_end
+    if end != len(text) and text[end:].strip(" \t\n\r"):
         return None
-    return value
+    return value if type(value) is dict or type(value) is list else None
 
 
 def loads_document_prefix(text: str) -> tuple[Any, int | None]:
@@ -344,7 +380,7 @@ def _loads_without_recursion(text: str) -> tuple[Any, int]:
     scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
     stack: list[list[Any]] = []  # [container, key of the value being read]
     state = _VALUE
-    position, length = 0, len(text)
+    position = 0
     while True:
         token = _TOKEN.match(text, position)
         if token is None:
