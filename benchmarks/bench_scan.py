@@ -105,7 +105,8 @@ def log_line(rng: random.Random) -> str:
         status = rng.choice(["failed", "undelivered"] + ["sent", "delivered"] * 4)
         error = f', "error_code": {_code(rng)}' if status in ("failed", "undelivered") else ""
         return (f'{{"event": "message.status", "ts": "{ts}", "data": {{"sid": "{_sid(rng, "SM")}", '
-                f'"status": "{status}", "to": "{_phone(rng)}"{error}, "body": "Your code is {rng.randint(10000, 99999)}"}}}}')
+                f'"status": "{status}", "to": "{_phone(rng)}"{error}, '
+                f'"body": "Your code is {rng.randint(10000, 99999)}"}}}}')
     return (f"{ts} DEBUG db.pool size={rng.randint(5, 50)} host=10.0.{rng.randint(0, 9)}.{rng.randint(1, 254)}:"
             f"{rng.choice([5432, 6379, 8080, 30007])} latency={rng.randint(1, 900)}ms req={rng.getrandbits(64):x}")
 
@@ -152,7 +153,7 @@ def measure(command: list[str], pythonpath: Path | None = None, ok: str = "0") -
     its largest process). CPU time is what to compare on a machine busy with other work. `ok`: the
     exit statuses that mean success (grep -c exits 1 when it counts nothing)."""
     env = dict(os.environ, PYTHONPATH=str(pythonpath)) if pythonpath else None
-    done = subprocess.run([sys.executable, "-c", _MEASURE, ok, *command], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", _MEASURE, ok, *command], capture_output=True, text=True, check=False,
                           cwd=pythonpath or REPO, env=env)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
@@ -168,7 +169,8 @@ def baseline_package(revision: str, folder: Path) -> Path | None:
     given = Path(revision)
     if (given / "errdict" / "__init__.py").is_file():
         return given
-    done = subprocess.run(["git", "archive", "--format=tar", revision, "errdict"], capture_output=True, cwd=REPO)
+    done = subprocess.run(["git", "archive", "--format=tar", revision, "errdict"], capture_output=True, cwd=REPO,
+                          check=False)
     if done.returncode != 0:
         print(f"no baseline: git archive {revision} errdict failed: {done.stderr.decode().strip()}", file=sys.stderr)
         return None
