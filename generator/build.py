@@ -4,7 +4,8 @@
    anything is written).
 2. Generate the build tree (:mod:`generator.tree`): plain Markdown pages and files.
 3. Render the tree with MkDocs and mkdocs-material (or ProperDocs, the maintained MkDocs 1.x fork,
-   with the same theme) in strict mode, into a fresh folder beside site/.
+   with the same theme) in strict mode, into a fresh folder beside site/; copy the static files
+   beside the pages and put the code tables into the slots of their pages.
 4. Only a build that succeeded replaces site/: the old folder is renamed away and the new one renamed
    into place, so a failed build leaves the previous site as it was.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -28,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from . import catalog as catalog_mod
-from . import tree
+from . import pages, tree
 from .catalog import REPO
 
 SITE_DIR = REPO / "site"
@@ -97,6 +99,30 @@ def copy_static(tree_dir: Path, site_dir: Path, paths: list[str] | None = None) 
             shutil.copyfile(tree_dir / place, target)
 
 
+_FILLED_SLOT = re.compile(re.escape(pages.FRAGMENT_SLOT[:-6]) + r"(?:<!--fragment-->.*?<!--/fragment-->)?</div>",
+                          re.DOTALL)
+
+
+def fill_fragments(tree_dir: Path, site_dir: Path) -> None:
+    """Put each of the tree's fragments into the slot of its rendered page (again, after a rebuild)."""
+    folder = tree_dir / tree.FRAGMENTS
+    if not folder.is_dir():
+        return
+    for fragment in sorted(folder.rglob("*.html")):
+        rel = fragment.relative_to(folder).as_posix()
+        page = site_dir / rel
+        try:
+            text = page.read_text("utf-8")
+        except FileNotFoundError:
+            raise BuildFailed(f"{tree.FRAGMENTS}{rel}: the site has no page {rel} to put it in") from None
+        filled = f"{pages.FRAGMENT_SLOT[:-6]}<!--fragment-->{fragment.read_text('utf-8')}<!--/fragment--></div>"
+        new, count = _FILLED_SLOT.subn(lambda _: filled, text)
+        if count != 1:
+            raise BuildFailed(f"{rel}: {count} slots for {tree.FRAGMENTS}{rel}, expected one")
+        if new != text:
+            page.write_text(new, "utf-8")
+
+
 def render(tree_dir: Path, site_dir: Path, engine: str = "mkdocs") -> None:
     """Render a generated tree into site_dir (created or emptied), strictly, and copy its static files
     beside the pages; BuildFailed if not."""
@@ -112,6 +138,7 @@ def render(tree_dir: Path, site_dir: Path, engine: str = "mkdocs") -> None:
     finally:
         engine_log.removeHandler(collected)
     copy_static(tree_dir, site_dir)
+    fill_fragments(tree_dir, site_dir)
 
 
 def swap_in(built: Path, site_dir: Path) -> None:
@@ -333,6 +360,7 @@ def serve_site(dev_addr: str, *, codes_dir: Path | None = None, tree_dir: Path |
         current.site_url = serve_url
         mkdocs_build(current, serve_url=serve_url, dirty=True)
         copy_static(tree_dir, site_dir, updater.take_static())
+        fill_fragments(tree_dir, site_dir)
 
     server = LiveReloadServer(builder=builder, host=host, port=int(port), root=str(site_dir), mount_path=mount,
                               polling_interval=0.1)
@@ -343,6 +371,7 @@ def serve_site(dev_addr: str, *, codes_dir: Path | None = None, tree_dir: Path |
 
     server.error_handler = not_found
     try:
+        updater.update()  # reads every entry once, so that the first edit costs what later ones do
         builder()
         server.watch(str(trigger))
         with _watching(updater):

@@ -45,6 +45,19 @@ def product_page_src(product: str) -> str:
     return f"products/{product}.md"
 
 
+def built_page(src: str) -> str:
+    """Where MkDocs writes the page of a Markdown file (use_directory_urls): codes/index.md is
+    codes/index.html, products/sms.md is products/sms/index.html."""
+    stem = src.removesuffix(".md")
+    return f"{stem}.html" if stem == "index" or stem.endswith("/index") else f"{stem}/index.html"
+
+
+# The code tables (thousands of rows of HTML) do not go through Markdown: their page holds this
+# slot, the table is written beside the tree, and the build fills the slot in the rendered page
+# (build.fill_fragments). Markdown passes the empty block through as it is.
+FRAGMENT_SLOT = "<div data-errdict-fragment></div>"
+
+
 # --- escaping -------------------------------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&])")

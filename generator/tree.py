@@ -9,6 +9,8 @@ site does not depend on MkDocs' plugin or hook API, only on its command line and
         api/codes.csv, api/code-list.json, api/entry.schema.json
     build/tree/static/...        files copied into the site as they are, beside the pages:
         api/codes/<code>.json, <code>/index.html (short links), search/* (the search index)
+    build/tree/fragments/...     the code tables, put into the rendered index and product pages in
+        place of their slot (they would cost Markdown a second per build for nothing)
     build/tree/catalog.jsonl     the catalog compiled from codes/ as it is now
 
 :func:`site_files` is pure: it maps a loaded catalog to {path: content}. :func:`write_tree` is the
@@ -131,12 +133,16 @@ def site_files(entries: list[dict[str, Any]], catalog: Catalog, settings: Settin
     products_shown = {p: t for p, t in vocab["product"].items() if counts[p]}
     files[pages.CODES_INDEX_SRC] = env.get_template("index.md.j2").render(
         count=len(entries), explained=explained, controls=pages.filter_controls_html(products_shown),
-        table=pages.code_table_html(entries, "../"))
+        slot=pages.FRAGMENT_SLOT)
+    files[FRAGMENTS + pages.built_page(pages.CODES_INDEX_SRC)] = pages.code_table_html(entries, "../")
     for product, items in by_product.items():
         files[pages.product_page_src(product)] = env.get_template("product.md.j2").render(
             product=product, count=len(items), explained=explained_counts[product],
             guidance=guidance.get(product, ""), controls=pages.filter_controls_html(None),
-            table=pages.code_table_html(items, "../../", show_product=False) if items else "")
+            slot=pages.FRAGMENT_SLOT if items else "")
+        if items:
+            files[FRAGMENTS + pages.built_page(pages.product_page_src(product))] = pages.code_table_html(
+                items, "../../", show_product=False)
     common = [by_code[code] for code in site.common_codes if code in by_code]
     missing = [code for code in site.common_codes if code not in by_code]
     if missing:
@@ -204,6 +210,10 @@ def hand_written_files(docs_dir: Path | None = None) -> dict[str, bytes]:
     return out
 
 
+# What fills a page's slot once rendered (pages.FRAGMENT_SLOT): fragments/<built page>, e.g.
+# fragments/codes/index.html for the table of codes/index.html. Kept in the tree's fragments/ folder.
+FRAGMENTS = "fragments/"
+
 # Files the site serves as they are and MkDocs need not see: the per-code JSON, the short links and
 # the search index (thousands of files MkDocs would otherwise list and copy on every build). They go
 # into the tree's static/ folder and are copied into the rendered site beside the pages.
@@ -211,7 +221,10 @@ _STATIC = re.compile(r"search/.*|api/codes/[0-9]+\.json|[0-9]+/index\.html")
 
 
 def tree_path(rel: str) -> str:
-    """Where a site file lives in the tree: docs/<rel> for MkDocs, static/<rel> for the files copied as they are."""
+    """Where a site file lives in the tree: docs/<rel> for MkDocs, static/<rel> for the files copied as
+    they are, fragments/<page> for what fills a rendered page's slot."""
+    if rel.startswith(FRAGMENTS):
+        return rel
     return ("static/" if _STATIC.fullmatch(rel) else "docs/") + rel
 
 
@@ -248,7 +261,7 @@ def write_tree(tree_dir: Path, config: dict[str, Any], files: dict[str, str | by
             compile_mod.write_atomically(tree_dir / "catalog.jsonl", compiled)
             return written
     wanted = {tree_path(rel) for rel in files}
-    for root in ("docs", "static"):
+    for root in ("docs", "static", FRAGMENTS.rstrip("/")):
         for path in sorted((tree_dir / root).rglob("*"), reverse=True):
             place = path.relative_to(tree_dir).as_posix()
             if path.is_file() and place not in wanted:
@@ -271,7 +284,7 @@ def generate(entries: list[dict[str, Any]], tree_dir: Path = TREE_DIR, config_fi
     catalog = Catalog(tree_dir / "catalog.jsonl")
     files: dict[str, str | bytes] = dict(hand_written_files())
     generated = site_files(entries, catalog, settings, read_guidance(), built or build_date(), cache)
-    clashes = sorted(set(files) & set(generated))
+    clashes = sorted(set(files) & set(generated) | {rel for rel in files if rel.startswith(FRAGMENTS)})
     if clashes:
         raise ValueError(f"docs/{clashes[0]} would hide the generated {clashes[0]}; remove it from docs/ "
                          "(the page is generated from codes/)")

@@ -15,7 +15,7 @@ import pytest
 
 import errdict
 from entries import entry_text, reference_text, site_config, write_entries
-from generator import build, schema, tree
+from generator import build, pages, schema, tree
 
 REPO = Path(__file__).resolve().parent.parent
 CODES = sorted(errdict.default_catalog().codes())
@@ -182,6 +182,53 @@ def test_a_page_in_docs_cannot_hide_a_generated_one(tmp_path, monkeypatch):
     monkeypatch.setattr(tree, "DOCS_SRC", docs)
     with pytest.raises(build.BuildFailed, match="docs/codes/21610.md would hide the generated"):
         small_build(tmp_path, small_catalog(tmp_path / "codes"))
+
+
+def test_the_code_tables_fill_the_slots_of_their_rendered_pages(built_site):
+    site, _tree = built_site
+    index = (site / "codes" / "index.html").read_text("utf-8")
+    assert index.count("<!--fragment-->") == 1 and index.count("<!--/fragment-->") == 1
+    assert len(re.findall(r'<tr data-level="', index)) == len(list(errdict.iter_codes()))
+    sms = (site / "products" / "messaging" / "index.html").read_text("utf-8")
+    rows = re.findall(r'<tr data-level="\w+" data-product="(\w+)"', sms)
+    assert rows and set(rows) == {"messaging"}
+    assert rows == [e.product for e in errdict.iter_codes() if e.product == "messaging"]
+
+
+def test_filling_fragments_is_repeatable_and_follows_a_changed_fragment(tmp_path):
+    site, fragments = tmp_path / "site", tmp_path / "tree" / tree.FRAGMENTS
+    (site / "codes").mkdir(parents=True)
+    (fragments / "codes").mkdir(parents=True)
+    page = site / "codes" / "index.html"
+    page.write_text(f"<main><p>before</p>{pages.FRAGMENT_SLOT}<p>after</p></main>", "utf-8")
+    (fragments / "codes" / "index.html").write_text("<table><tr><td>one</td></tr></table>", "utf-8")
+    build.fill_fragments(tmp_path / "tree", site)
+    once = page.read_text("utf-8")
+    assert "<p>before</p><div data-errdict-fragment><!--fragment--><table><tr><td>one</td></tr></table>" in once
+    build.fill_fragments(tmp_path / "tree", site)
+    assert page.read_text("utf-8") == once  # a second fill (a dirty rebuild that kept the page) changes nothing
+    (fragments / "codes" / "index.html").write_text("<table><tr><td>two</td></tr></table>", "utf-8")
+    build.fill_fragments(tmp_path / "tree", site)
+    again = page.read_text("utf-8")
+    assert "two" in again and "one" not in again and again.endswith("<p>after</p></main>")
+
+
+@pytest.mark.parametrize("page_text, message", [
+    (None, "fragments/codes/index.html: the site has no page codes/index.html to put it in"),
+    ("<main>no slot</main>", "codes/index.html: 0 slots for fragments/codes/index.html, expected one"),
+    (f"{pages.FRAGMENT_SLOT}{pages.FRAGMENT_SLOT}", "codes/index.html: 2 slots for fragments/codes/index.html"),
+])
+def test_a_fragment_without_exactly_one_slot_fails_the_build(tmp_path, page_text, message):
+    site, fragments = tmp_path / "site", tmp_path / "tree" / tree.FRAGMENTS
+    (site / "codes").mkdir(parents=True)
+    (fragments / "codes").mkdir(parents=True)
+    (fragments / "codes" / "index.html").write_text("<table></table>", "utf-8")
+    if page_text is not None:
+        (site / "codes" / "index.html").write_text(page_text, "utf-8")
+    with pytest.raises(build.BuildFailed, match=re.escape(message)):
+        build.fill_fragments(tmp_path / "tree", site)
+    if page_text is not None:
+        assert (site / "codes" / "index.html").read_text("utf-8") == page_text  # nothing half-written
 
 
 def test_a_missing_codes_folder_is_a_clear_failure(tmp_path):
