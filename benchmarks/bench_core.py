@@ -33,9 +33,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-import synth  # noqa: E402
 import yaml  # noqa: E402
 
+import synth  # noqa: E402
 from generator import compile as compile_mod  # noqa: E402
 from generator.catalog import load_catalog  # noqa: E402
 

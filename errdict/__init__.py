@@ -25,8 +25,24 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 __version__ = "2.0.0"
-__all__ = ["Catalog", "ErrorCode", "Link", "FormerTitle", "HelpArticle", "UnknownCodeError", "CatalogDataError", "lookup",
-           "parse_code", "iter_codes", "search", "scan", "Finding", "site_url", "default_catalog", "__version__"]
+__all__ = [
+    "Catalog",
+    "CatalogDataError",
+    "ErrorCode",
+    "Finding",
+    "FormerTitle",
+    "HelpArticle",
+    "Link",
+    "UnknownCodeError",
+    "__version__",
+    "default_catalog",
+    "iter_codes",
+    "lookup",
+    "parse_code",
+    "scan",
+    "search",
+    "site_url",
+]
 
 _DEFAULT = Catalog()
 

@@ -52,8 +52,17 @@ def check_site_url(url: str, source: str = "the site URL") -> str:
 class _Header:
     """What the first line of the file says."""
 
-    __slots__ = ("codes", "index", "base", "meta_offset", "defaults", "vocabulary", "site_url", "crlf",
-                 "schema_version")
+    __slots__ = (
+        "base",
+        "codes",
+        "crlf",
+        "defaults",
+        "index",
+        "meta_offset",
+        "schema_version",
+        "site_url",
+        "vocabulary",
+    )
 
     def __init__(self, data: dict[str, Any], base: int, crlf: bool, path: str) -> None:
         for key, kind in _HEADER_KEYS.items():
@@ -67,7 +76,8 @@ class _Header:
             raise CatalogDataError(f"{path}: the header's codes and offsets do not match")
         self.codes: tuple[int, ...] = tuple(codes)
         # With CRLF line endings every line is one byte longer than the offsets say.
-        self.index = {code: offset + (i if crlf else 0) for i, (code, offset) in enumerate(zip(codes, offsets))}
+        self.index = {code: offset + (i if crlf else 0)
+                      for i, (code, offset) in enumerate(zip(codes, offsets, strict=True))}
         self.crlf = crlf
         self.base = base
         self.meta_offset = data["meta_offset"] + (len(codes) if crlf else 0)
@@ -132,7 +142,8 @@ class Catalog:
         try:
             return json.loads(line)
         except (ValueError, RecursionError):
-            raise CatalogDataError(f"{self.path}: {what} is damaged; rebuild with `python -m generator compile`") from None
+            raise CatalogDataError(f"{self.path}: {what} is damaged; "
+                                   "rebuild with `python -m generator compile`") from None
 
     def _read(self, offset: int, size: int = -1) -> bytes:
         header = self._load()
@@ -234,12 +245,13 @@ class Catalog:
                 raise CatalogDataError(f"{self.path}: the header lists {len(header.codes)} codes, "
                                        f"the file holds {len(lines)} entry lines")
             position = 0
-            for code, line in zip(header.codes, lines):  # the offsets a lookup would use lead to these lines
+            # the offsets a lookup would use lead to these lines
+            for code, line in zip(header.codes, lines, strict=True):
                 if header.index[code] != position:
                     raise CatalogDataError(f"{self.path}: the header's offset of {code} does not lead to its line")
                 position += len(line)
             self._all = tuple(self._cache.get(code) or self._build(code, line)
-                              for code, line in zip(header.codes, lines))
+                              for code, line in zip(header.codes, lines, strict=True))
         return self._all
 
     def aliases(self) -> dict[str, int]:

@@ -34,10 +34,8 @@ def parse_code(code: object) -> int:
     """
     if isinstance(code, bool) or not isinstance(code, (int, str)):
         raise TypeError(f"a code is an int or a str, not {type(code).__name__}")
-    if isinstance(code, int):
-        number = int.__index__(code)  # the value itself, whatever a subclass overrides
-    else:
-        number = _code_in_text(code)
+    # int.__index__: an int's value itself, whatever a subclass overrides
+    number = int.__index__(code) if isinstance(code, int) else _code_in_text(code)
     if not is_code(number):
         raise ValueError(f"{number} is not an error code (a code has 3 to 6 digits)")
     return number

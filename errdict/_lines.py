@@ -65,7 +65,7 @@ class LineScanner:
         self.rules = rules
         self.include_unknown = include_unknown
 
-    def text(self, text: str, lineno: int | None, seen: set[int], out: list[Finding], numeric: bool = True,  # noqa: PLR0917
+    def text(self, text: str, lineno: int | None, seen: set[int], out: list[Finding], numeric: bool = True,
              labels: bool = True, offset: int = 0, strict: bool = False, path: str | _Place | None = None,
              label_trigger: bool = False) -> None:
         """The text rules over one line (or one string value at path), columns shifted by offset."""
@@ -83,7 +83,7 @@ class LineScanner:
             out.append(new_finding(Finding, (code, kind, lineno, None if path is not None else span[0] + 1, span, path,
                                              matched if len(matched) <= 80 else snippet(matched), known)))
 
-    def document(self, value: Any, lineno: int | None, out: list[Finding], field_kind: str = "json-field",  # noqa: PLR0917
+    def document(self, value: Any, lineno: int | None, out: list[Finding], field_kind: str = "json-field",
                  seen: set[int] | None = None, path: str = "", numeric: bool = True, labels: bool = True) -> None:
         """A decoded JSON document found at line lineno (at path within the line, for a form field's).
         ``numeric``/``labels`` False: its text holds no anchor of those rules (see _walk.walk)."""
@@ -107,7 +107,7 @@ class LineScanner:
                 self._encoded_fields(text, lineno, out, seen, numeric, labels, place.pointer())
         return scan_value
 
-    def line(self, text: str, lineno: int | None, out: list[Finding], numeric: bool = True,  # noqa: PLR0917
+    def line(self, text: str, lineno: int | None, out: list[Finding], numeric: bool = True,
              labels: bool = True, label_trigger: bool = False, *, seen: set[int] | None = None, offset: int = 0,
              strict: bool = False) -> None:
         """Every code in one line of a log (``label_trigger``: the stream saw a word of a label in it)."""
@@ -124,7 +124,7 @@ class LineScanner:
         if not strict and "=" in text and ("+" in text or _ENCODED.search(text) is not None):
             self._encoded_fields(text, lineno, out, seen, numeric, labels, "")
 
-    def _encoded_fields(self, text: str, lineno: int | None, out: list[Finding], seen: set[int], numeric: bool,  # noqa: PLR0917
+    def _encoded_fields(self, text: str, lineno: int | None, out: list[Finding], seen: set[int], numeric: bool,
                         labels: bool, path: str) -> None:
         """Each URL-encoded field value of a text decoded and read: as a JSON document when it holds
         one (the Debugger webhook's Payload), else as text (found at path /Key)."""

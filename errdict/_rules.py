@@ -514,7 +514,7 @@ class Rules:
         return any(word in folded for word in self.label_words)
 
     # --- one text ---------------------------------------------------------------------------------
-    def hits(self, text: str, include_unknown: bool, numeric: bool = True, labels: bool = True,  # noqa: PLR0917
+    def hits(self, text: str, include_unknown: bool, numeric: bool = True, labels: bool = True,
              strict: bool = False, label_trigger: bool = False) -> list[Hit]:
         """Every code the rules find in one line (or one string value), in order of appearance.
 

@@ -37,9 +37,11 @@ PHRASE_BONUS = 2.0
 WHOLE_BONUS = 3.0
 MAX_WORDS = 16
 MAX_QUERY_CHARS = 1000
-STOP_WORDS = frozenset("a an the to of is are be by for in on or and not no it this that was from with your my "
-                       "as at its has have".split())
-CODE_QUERY_WORDS = frozenset("error errors err code codes warning twilio".split())
+STOP_WORDS = frozenset([
+    "a", "an", "the", "to", "of", "is", "are", "be", "by", "for", "in", "on", "or", "and", "not", "no", "it", "this",
+    "that", "was", "from", "with", "your", "my", "as", "at", "its", "has", "have",
+])
+CODE_QUERY_WORDS = frozenset(["error", "errors", "err", "code", "codes", "warning", "twilio"])
 TIER_ORDER = {"core": 0, "ext": 1, "out": 2}
 
 _WORD = re.compile(r"[a-z0-9]+")

@@ -166,7 +166,7 @@ def _is_container(value: object) -> bool:
     return isinstance(value, (Mapping, list, tuple))
 
 
-def walk(root: object, rules: Rules, include_unknown: bool, line: int | None, out: list[Finding],  # noqa: PLR0917
+def walk(root: object, rules: Rules, include_unknown: bool, line: int | None, out: list[Finding],
          field_kind: str = "json-field", text_scanner: TextScanner | None = None, numeric: bool = True,
          labels: bool = True) -> None:
     """Append the findings of an object to out, in order. ``line`` is the line of a document within a
@@ -192,7 +192,7 @@ class _Walker:
         "text_scanner",
     )
 
-    def __init__(self, rules: Rules, include_unknown: bool, line: int | None, out: list[Finding], field_kind: str,  # noqa: PLR0917
+    def __init__(self, rules: Rules, include_unknown: bool, line: int | None, out: list[Finding], field_kind: str,
                  text_scanner: TextScanner | None, numeric: bool, labels: bool) -> None:
         self.rules, self.include_unknown, self.line, self.out = rules, include_unknown, line, out
         self.field_kind, self.text_scanner, self.numeric, self.labels = field_kind, text_scanner, numeric, labels
@@ -216,7 +216,7 @@ class _Walker:
         self.on_path.add(id(container))
         self.stack.append(_Frame(container, place, error_ctx, list_key, in_error_object))
 
-    def code_value(self, value: object, place: _Place, kind: str, explicit: bool, generic: bool,  # noqa: PLR0917
+    def code_value(self, value: object, place: _Place, kind: str, explicit: bool, generic: bool,
                    seen: set[int]) -> None:
         """The value of an error-code key: a number, a numeric string, or text (or an error object)."""
         number = value if type(value) is int else as_int(value)

@@ -630,13 +630,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err_out: 
 
 # --- the program ------------------------------------------------------------------------------------------
 
-_MAIN_PID = os.getpid()
+_MAIN_PROCESS = {"pid": os.getpid()}  # run() records its process; a forked worker's differs
 
 
 def _on_sigint(signum: int, frame: Any) -> None:
     """Ctrl-C: KeyboardInterrupt in the program; a worker process of a parallel scan (forked, and
     sent the same signal by the terminal) leaves quietly instead of printing a traceback."""
-    if os.getpid() != _MAIN_PID:
+    if os.getpid() != _MAIN_PROCESS["pid"]:
         os._exit(EXIT_INTERRUPTED)
     raise KeyboardInterrupt
 
@@ -653,8 +653,7 @@ def _reconfigure_streams() -> None:
 def run() -> NoReturn:
     """The console script (and ``python -m errdict``): exit quietly with 0 when the reader of the
     output went away (``errdict scan big.log | head -1``), with 130 and no traceback on Ctrl-C."""
-    global _MAIN_PID
-    _MAIN_PID = os.getpid()
+    _MAIN_PROCESS["pid"] = os.getpid()
     try:
         with suppress(ValueError, OSError, AttributeError):  # not the main thread, or no SIGINT here
             if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # `errdict ... &` keeps ignoring it

@@ -132,8 +132,8 @@ def template_env(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True)
     env.filters.update(md=md_text, h=html_text, attr=html_attr, markdown=markup.to_html,
                        inline=lambda text: _strip_paragraph(markup.to_html(text)))
-    env.globals.update(vocab=vocab(), notes=notes(), page_title=page_title, upstream_url=upstream_url, lc_help_url=lc_help_url,
-                       json_path=json_path)
+    env.globals.update(vocab=vocab(), notes=notes(), page_title=page_title, upstream_url=upstream_url,
+                       lc_help_url=lc_help_url, json_path=json_path)
     return env
 
 
@@ -192,7 +192,8 @@ def code_table_html(entries: Iterable[dict[str, Any]], prefix: str, show_product
         badges = ""
         if e["status"] != "active":
             badges += f' <span class="errdict-badge">{html_text(v["status"][e["status"]].capitalize())}</span>'
-        summary = (f'<span class="errdict-row-summary" title="{html_attr(e["summary"])}">{html_text(e["summary"])}</span>'
+        summary = (f'<span class="errdict-row-summary" title="{html_attr(e["summary"])}">'
+                   f'{html_text(e["summary"])}</span>'
                    if e["summary"] else "")
         product_cell = (f'<td><a href="{prefix}products/{product}/">{html_text(v["product"][product])}</a></td>'
                         if show_product else "")
@@ -200,7 +201,8 @@ def code_table_html(entries: Iterable[dict[str, Any]], prefix: str, show_product
         rows.append(
             f'<tr data-level="{level}" data-product="{product}" data-kind="{kind}">'
             f'<td><a href="{prefix}codes/{code}/">{code}</a></td>'
-            f'<td><a class="errdict-row-title" href="{prefix}codes/{code}/">{html_text(e["title"])}</a>{badges}{summary}</td>'
+            f'<td><a class="errdict-row-title" href="{prefix}codes/{code}/">{html_text(e["title"])}</a>'
+            f'{badges}{summary}</td>'
             f'{product_cell}<td class="errdict-level-{level}">{html_text(v["level"][level])}</td>'
             f'<td class="errdict-kind-{kind}">{state}</td></tr>')
     head = ('<thead><tr><th scope="col" data-sort="num" aria-sort="ascending">Code</th>'

@@ -67,7 +67,7 @@ def _enum_spec(spec: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def vocabulary(field: str) -> Vocabulary:
     """The vocabulary of an enum field (or of a list of enum values, such as who_acts)."""
     spec = _enum_spec(properties()[field])

@@ -77,7 +77,8 @@ def codes_csv(catalog: Catalog) -> str:
 
 def code_list_json(entries: list[dict[str, Any]], moved: dict[int, int]) -> str:
     """What the "go to code" box and the 404 page need: every code, and where merged codes lead."""
-    return dumps({"codes": [e["code"] for e in entries], "moved": {str(code): target for code, target in moved.items()}})
+    return dumps({"codes": [e["code"] for e in entries],
+                  "moved": {str(code): target for code, target in moved.items()}})
 
 
 # --- the search index -------------------------------------------------------------------------------

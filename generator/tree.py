@@ -92,6 +92,7 @@ class PageCache:
 
     def __init__(self) -> None:
         self.pages: dict[int, tuple[tuple[Any, ...], str]] = {}
+        self.data: dict[int, tuple[int, tuple[str, str]]] = {}  # each code JSON file, by entry version
         self.written: dict[str, bytes] = {}  # what the last generation wrote, to compare with
 
     @staticmethod
@@ -161,7 +162,14 @@ def site_files(entries: list[dict[str, Any]], catalog: Catalog, settings: Settin
     files["api/codes.json"] = sitedata.codes_json(entries, schema.version(), built, site.site_url)
     files["api/codes.csv"] = sitedata.codes_csv(catalog)
     for entry in entries:
-        path, text = sitedata.code_json(entry)
+        if cache is not None:
+            made = cache.data.get(entry["code"])
+            if made is None or made[0] != versions[entry["code"]]:
+                made = (versions[entry["code"]], sitedata.code_json(entry))
+                cache.data[entry["code"]] = made
+            path, text = made[1]
+        else:
+            path, text = sitedata.code_json(entry)
         files[path] = text
         target = pages.short_link_target(entry)
         files[f"{entry['code']}/index.html"] = pages.redirect_html(f"../codes/{target}/",

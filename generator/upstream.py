@@ -270,7 +270,8 @@ def parse_markdown(text: str, source: str) -> list[UpstreamCode]:
             cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
             if cells and (set("".join(cells)) <= set("-: ") or cells[0].casefold() in ("code", "error code")):
                 continue  # a header or separator row
-            found.problems.append(f"{source}: {where}: not a row of the form | [CODE](URL) | LEVEL products <br/> title |")
+            found.problems.append(f"{source}: {where}: "
+                                  "not a row of the form | [CODE](URL) | LEVEL products <br/> title |")
             continue
         label, url, rest = row.groups()
         code = found.code(where, label)
@@ -355,7 +356,7 @@ def reference_entry(item: UpstreamCode, former_titles: Iterable[dict[str, str]] 
         "lc_tier": item.lc_tier, "listed_since": item.listed_since, "status": "active",
     }
     return {name: values[name] for name in schema.field_order()
-            if name in values and values[name] not in (None, []) or name == "upstream_products"}
+            if (name in values and values[name] not in (None, [])) or name == "upstream_products"}
 
 
 def entry_yaml(fields: dict[str, Any]) -> str:

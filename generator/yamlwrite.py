@@ -2,8 +2,8 @@
 (reference entries from the upstream importer, front matter of generated pages)."""
 from __future__ import annotations
 
-from collections.abc import Iterable
 import re
+from collections.abc import Iterable
 from typing import Any
 
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
@@ -30,7 +30,7 @@ def quoted(text: str) -> str:
 # A word that every YAML reader takes as the same string when written plain: lower-case letters,
 # digits and hyphens, starting with a letter, and not one of YAML 1.1's boolean or null words.
 _PLAIN = re.compile(r"[a-z][a-z0-9-]*\Z")
-_YAML11_WORDS = frozenset("y n yes no on off true false null".split())
+_YAML11_WORDS = frozenset(["y", "n", "yes", "no", "on", "off", "true", "false", "null"])
 
 
 def scalar(value: Any) -> str:

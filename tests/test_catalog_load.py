@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from entries import entry_text, write_pair
 
+from entries import entry_text, write_pair
 from generator import __main__ as cli
 from generator import catalog as catalog_mod
 from generator import compile as compile_mod

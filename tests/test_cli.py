@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from entries import compiled_catalog, entry_text, reference_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import errdict
+from entries import compiled_catalog, entry_text, reference_text
 from errdict import Catalog, cli, default_catalog, lookup
 from errdict.cli import main
 

@@ -142,8 +142,9 @@ def test_retry_advice_follows_deliverability_practice():
 def test_the_corrections_of_issue_9_stay_made():
     def text(code: int) -> str:
         entry = FULL[code]
-        parts = [entry["summary"], entry["description"], *entry["causes"], *entry["solutions"], entry["advice"] or "",
-                 entry["lc_app"] or "", entry["own_integration"] or "", entry["escalation"] or "", entry["tell_customer"]]
+        parts = [entry["summary"], entry["description"], *entry["causes"], *entry["solutions"],
+                 entry["advice"] or "", entry["lc_app"] or "", entry["own_integration"] or "",
+                 entry["escalation"] or "", entry["tell_customer"]]
         return " ".join(parts).casefold()
 
     assert "do not disturb" not in " ".join(FULL[30004]["causes"]).casefold()  # DND is stopped as 21610

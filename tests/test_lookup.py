@@ -178,7 +178,7 @@ def test_error_code_is_immutable_hashable_and_compares_every_field():
     assert {err: 1}[lookup(21610)] == 1
     for field in dataclasses.fields(err):  # equality looks at every field
         value = getattr(err, field.name)
-        changed = (value + 1 if isinstance(value, int) else value + ("x",) if isinstance(value, tuple)
+        changed = (value + 1 if isinstance(value, int) else (*value, "x") if isinstance(value, tuple)
                    else (value or "") + "x")
         assert dataclasses.replace(err, **{field.name: changed}) != err, field.name
 
@@ -237,7 +237,8 @@ def _fixture(tmp_path: Path) -> Catalog:
 
 def test_a_catalog_opened_on_fixture_data(tmp_path):
     catalog = _fixture(tmp_path)
-    assert catalog.codes() == (13999, 21610, 30004) and len(catalog) == 3 and 21610 in catalog and "21610" not in catalog
+    assert (catalog.codes() == (13999, 21610, 30004) and len(catalog) == 3
+            and 21610 in catalog and "21610" not in catalog)
     assert catalog.lookup(13999).retry == "unknown" and catalog.lookup("Error 21610").code == 21610
     assert catalog.site_url == "https://errdict.example/"
     assert catalog.aliases() == {"alias label of 21610": 21610, "alias label of 30004": 30004}

@@ -20,6 +20,17 @@ def test_the_readme_python_examples_run():
         assert result.failed == 0, f"README block {number} has a failing example"
 
 
+def test_the_machine_access_page_examples_run():
+    page = (REPO / "docs" / "machine-access.md").read_text("utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", page, re.S)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, "docs/machine-access.md", "exec"), {})  # raises if an example is wrong
+    from generator import schema
+
+    assert f'"schema_version": {schema.version()},' in page  # the sample shows the format served today
+
+
 def test_the_data_flow_tables_match_the_modules():
     named = set(re.findall(r"`([A-Za-z_]+\.py)`", README))
     for folder in ("errdict", "generator"):

@@ -19,9 +19,9 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from entries import compiled_catalog, entry_text, reference_text
 
 import errdict
+from entries import compiled_catalog, entry_text, reference_text
 from errdict import _stream
 from errdict._finding import Finding
 from errdict._rules import Rules

@@ -76,7 +76,7 @@ ERROR_CONTEXTS = [
 @given(before=st.lists(st.tuples(filler, look_alike, filler).map(" ".join), max_size=5),
        after=st.lists(st.tuples(filler, look_alike, filler).map(" ".join), max_size=5),
        context=st.sampled_from(ERROR_CONTEXTS), code=st.sampled_from(FULL), prefix=filler, suffix=filler)
-def test_a_known_code_in_an_error_context_is_always_found(before, after, context, code, prefix, suffix):  # noqa: PLR0917
+def test_a_known_code_in_an_error_context_is_always_found(before, after, context, code, prefix, suffix):
     line = f"{prefix} {context.format(code)} {suffix}".strip()
     text = "\n".join([*before, line, *after])
     found = find(text)

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_lookup import SEARCH_TABLE
 
 import errdict
 from errdict import _search
 from generator import sitedata
-from test_lookup import SEARCH_TABLE
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "docs" / "assets" / "errdict-search.js"
@@ -31,7 +31,8 @@ const fs = require("fs"), path = require("path"), zlib = require("zlib");
 const search = require(process.argv[2]);
 const folder = process.argv[3];
 const queries = JSON.parse(fs.readFileSync(0, "utf8"));
-const index = new search.Index(p => JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(folder, p))).toString("utf8")));
+const index = new search.Index(
+  p => JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(folder, p))).toString("utf8")));
 (async () => {
   const out = [];
   for (const q of queries) {
@@ -97,7 +98,8 @@ def test_many_real_queries_rank_identically(index_dir):
     queries += ["", "   ", "the", "a an the", "30 007 9", "error", "error code", "err 21610 30007", "21610 opt",
                 "x" * 5000, "opt out " * 200, "Ｃａｒｒｉｅｒ　Ｖｉｏｌａｔｉｏｎ", "STRASSE straße", "don't", "don’t"]
     got = run_js(index_dir, [{"query": q} for q in queries])
-    mismatches = [(q, g[:5], python_ranking(q)[:5]) for q, g in zip(queries, got, strict=True) if g != python_ranking(q)]
+    mismatches = [(q, g[:5], python_ranking(q)[:5])
+                  for q, g in zip(queries, got, strict=True) if g != python_ranking(q)]
     assert mismatches == []
 
 

@@ -3,6 +3,7 @@ site in place, ProperDocs giving the same pages, and an edited entry showing up 
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 import subprocess
@@ -36,7 +37,8 @@ def test_every_code_has_a_page_with_its_title_description_and_link_preview(built
         assert f"<title>{code}: " in page and "</h1>" in page
         assert '<meta property="og:title"' in page and '<meta name="twitter:card" content="summary">' in page
         assert f'<meta property="og:url" content="https://errdict.github.io/errdict/codes/{code}/">' in page
-        assert (err.explained and "What to tell the customer" in page) or (not err.explained and "Not explained yet" in page)
+        assert ((err.explained and "What to tell the customer" in page)
+                or (not err.explained and "Not explained yet" in page))
 
 
 def test_code_pages_are_not_in_the_navigation_and_stay_small(built_site):
@@ -77,7 +79,8 @@ def test_the_json_and_csv_api(built_site):
 def test_short_links_redirect_to_the_code_page(built_site):
     site, _ = built_site
     redirect = read(site / "21610" / "index.html")
-    assert 'url=../codes/21610/"' in redirect and 'rel="canonical" href="https://errdict.github.io/errdict/codes/21610/"' in redirect
+    assert ('url=../codes/21610/"' in redirect
+            and 'rel="canonical" href="https://errdict.github.io/errdict/codes/21610/"' in redirect)
 
 
 def test_index_product_home_search_schema_and_404_pages(built_site):
@@ -86,7 +89,8 @@ def test_index_product_home_search_schema_and_404_pages(built_site):
     assert index.count('<tr data-level="') == len(CODES) and 'name="kind"' in index
     home = read(site / "index.html")
     explained = sum(1 for err in errdict.iter_codes() if err.explained)
-    assert f"<strong>{explained}</strong> codes explained in full" in home and f"<strong>{len(CODES)}</strong> codes" in home
+    assert (f"<strong>{explained}</strong> codes explained in full" in home
+            and f"<strong>{len(CODES)}</strong> codes" in home)
     for product in schema.vocabulary("product").values:
         page = site / "products" / product / "index.html"
         assert page.exists(), product
@@ -114,7 +118,8 @@ def test_the_build_tree_is_plain_files_and_the_config_uses_no_plugin_or_hook(bui
     config = yaml.safe_load(read(tree_dir / "mkdocs.yml"))
     assert "hooks" not in config and config["plugins"] == []
     assert (tree_dir / "docs" / "codes" / "21610.md").read_text("utf-8").startswith("---\n")
-    assert (tree_dir / "static" / "api" / "codes" / "21610.json").exists() and (tree_dir / "static" / "21610" / "index.html").exists()
+    assert ((tree_dir / "static" / "api" / "codes" / "21610.json").exists()
+            and (tree_dir / "static" / "21610" / "index.html").exists())
 
 
 @pytest.mark.slow
@@ -170,7 +175,7 @@ def test_a_warning_fails_the_strict_build(tmp_path, monkeypatch):
     shutil.copytree(tree.DOCS_SRC, docs)
     (docs / "machine-access.md").write_text("# Machine access\n\nSee [the missing page](missing.md).\n", "utf-8")
     monkeypatch.setattr(tree, "DOCS_SRC", docs)
-    with pytest.raises(build.BuildFailed, match="missing.md"):
+    with pytest.raises(build.BuildFailed, match=re.escape("missing.md")):
         small_build(tmp_path, small_catalog(tmp_path / "codes"))
     assert not (tmp_path / "site").exists()
 
@@ -180,7 +185,7 @@ def test_a_page_in_docs_cannot_hide_a_generated_one(tmp_path, monkeypatch):
     (docs / "codes").mkdir(parents=True)
     (docs / "codes" / "21610.md").write_text("# hijacked\n", "utf-8")
     monkeypatch.setattr(tree, "DOCS_SRC", docs)
-    with pytest.raises(build.BuildFailed, match="docs/codes/21610.md would hide the generated"):
+    with pytest.raises(build.BuildFailed, match=re.escape("docs/codes/21610.md would hide the generated")):
         small_build(tmp_path, small_catalog(tmp_path / "codes"))
 
 
@@ -248,7 +253,8 @@ def test_the_build_command_says_what_happened(tmp_path, monkeypatch, capsys):
 
 def test_deprecated_code_keeps_its_page_with_a_banner_and_its_short_link_leads_to_the_replacement(tmp_path):
     codes = small_catalog(tmp_path / "codes",
-                          broken=entry_text(21610, related=30004, **{"status: active": "status: deprecated\nreplaced_by: 30004"}))
+                          broken=entry_text(21610, related=30004,
+                                            **{"status: active": "status: deprecated\nreplaced_by: 30004"}))
     small_build(tmp_path, codes)
     page = read(tmp_path / "site" / "codes" / "21610" / "index.html")
     assert "Deprecated code" in page and 'href="../30004/"' in page
@@ -324,3 +330,26 @@ def test_serving_reloads_only_changed_files_and_agrees_with_a_full_load(tmp_path
     assert str(incremental.value) == str(full.value) and "99999 has no entry" in str(full.value)
     (codes / "30004.yaml").write_text(entry_text(30004, related=21610), "utf-8")
     assert loader.load() == build.load_valid(codes)  # the cross-entry problem is gone again
+
+
+def test_serving_keeps_the_theme_environment_until_an_override_changes(tmp_path):
+    class Theme:
+        def __init__(self) -> None:
+            self.custom_dir, self.made = str(tmp_path), 0
+
+        def get_env(self) -> object:
+            self.made += 1
+            return object()
+
+    override = tmp_path / "main.html"
+    override.write_text("{% extends 'base.html' %}", "utf-8")
+    themes = build._ThemeEnvironments()
+    first, second = Theme(), Theme()
+    themes.reuse(first)
+    themes.reuse(second)
+    assert second.get_env() is first.get_env() and first.made == 1 and second.made == 0
+    override.write_text("{% extends 'base.html' %}{# edited #}", "utf-8")
+    os.utime(override, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
+    third = Theme()
+    themes.reuse(third)
+    assert third.get_env() is not first.get_env() and third.made == 1  # made again from the edited overrides

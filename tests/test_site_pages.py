@@ -201,7 +201,8 @@ def test_code_table_rows_carry_filter_data_and_escape_titles():
     table = pages.code_table_html(rows, "../")
     parsed = parse_html(table)
     data = [attrs for tag, attrs in parsed.tags if tag == "tr" and "data-kind" in attrs]
-    assert [(row["data-product"], row["data-kind"]) for row in data] == [("messaging", "full"), ("messaging", "reference")]
+    assert [(row["data-product"], row["data-kind"]) for row in data] == [("messaging", "full"),
+                                                                         ("messaging", "reference")]
     assert "b" not in {tag for tag, _ in parsed.tags} and "&lt;b&gt;bold&lt;/b&gt;" in table
     assert ">Not yet<" in table and ">Explained<" in table
 

@@ -9,8 +9,15 @@ import pytest
 from entries import entry_text, reference_text
 from generator import catalog as catalog_mod
 from generator.__main__ import main as generator_main
-from generator.upstream import UpstreamCode, UpstreamError, parse_json, parse_markdown, parse_tsv, product_area, \
-    read_upstream
+from generator.upstream import (
+    UpstreamCode,
+    UpstreamError,
+    parse_json,
+    parse_markdown,
+    parse_tsv,
+    product_area,
+    read_upstream,
+)
 from generator.yamlsource import parse_entry_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -120,7 +127,8 @@ def codes(tmp_path: Path) -> Path:
     folder = tmp_path / "codes"
     folder.mkdir()
     texts = {
-        21610: entry_text(21610, related=11200, **{"title: Test title for 21610": "title: Attempt to send to unsubscribed recipient"}),
+        21610: entry_text(21610, related=11200,
+                          **{"title: Test title for 21610": "title: Attempt to send to unsubscribed recipient"}),
         11200: entry_text(11200, related=21610, **{"title: Test title for 11200": "title: HTTP retrieval failure",
                                                     "level: error": "level: warning",
                                                     'upstream_products: ["Branded Comms"]':

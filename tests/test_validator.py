@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from entries import entry_text, reference_text, write_entries, write_pair
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from entries import entry_text, reference_text, write_entries, write_pair
 from generator import schema, validate
 from generator.catalog import load_catalog
 from generator.yamlsource import ParsedEntry
@@ -946,7 +946,6 @@ def test_many_files_checked_on_several_cores_report_as_on_one(in_tmp, monkeypatc
     """Above PARALLEL_FROM files the catalog is split across processes; the verdict must not change."""
     sys.path.insert(0, str(REPO / "benchmarks"))
     import synth
-
     from generator import catalog as catalog_mod
 
     codes = in_tmp / "codes"

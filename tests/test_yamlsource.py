@@ -8,10 +8,10 @@ import sys
 
 import pytest
 import yaml
-from entries import entry_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from entries import entry_text
 from generator.yamlsource import MAX_DEPTH, Problem, _EntryLoader, parse_entry_text, printable
 
 F = "codes/21610.yaml"

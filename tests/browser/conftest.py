@@ -23,7 +23,7 @@ MOUNT = "/errdict/"  # the site's path under its host, as site_url gives it
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """Serves the built site under /errdict/ and its 404 page for a missing path, like a static host."""
 
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+    def log_message(self, format, *args):
         pass
 
     def translate_path(self, path: str) -> str:

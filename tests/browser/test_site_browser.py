@@ -3,13 +3,12 @@ live in the address, the copy button, print, link previews and accessibility (ax
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
-
-import errdict
 from conftest import ARTIFACTS, AXE, VIEWPORTS
 from test_lookup import SEARCH_TABLE
+
+import errdict
 
 pytestmark = pytest.mark.browser
 
@@ -69,7 +68,8 @@ def test_an_unknown_code_gets_the_nearest_codes_and_the_upstream_page(page, base
 
 
 def test_the_404_page_for_an_unknown_code_offers_the_nearest_codes(page, base_url):
-    response = page.goto(f"{base_url}codes/21609/" if 21609 not in errdict.default_catalog() else f"{base_url}codes/99998/")
+    response = page.goto(f"{base_url}codes/21609/" if 21609 not in errdict.default_catalog()
+                         else f"{base_url}codes/99998/")
     assert response.status == 404
     message = page.wait_for_selector(".errdict-goto__message--shown")
     assert "nearest known codes" in message.inner_text()
@@ -130,7 +130,8 @@ def test_the_index_filter_narrows_the_table_lives_in_the_address_and_survives_ba
     assert again == visible
     fresh = page.context.new_page()
     fresh.goto(shared)
-    assert fresh.eval_on_selector_all("table.errdict-codes tbody tr", "rows => rows.filter(r => !r.hidden).length") == visible
+    assert fresh.eval_on_selector_all("table.errdict-codes tbody tr",
+                                      "rows => rows.filter(r => !r.hidden).length") == visible
 
 
 def test_a_product_page_can_be_filtered_too(page, base_url):
