@@ -6,11 +6,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 for path in (ROOT, ROOT / "tests"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
+
+from thorough import THOROUGH  # noqa: E402  (tests/ is on the path from here)
+
+# properties that name no count of examples: hypothesis' 100 when thorough, 10 in the fast loop
+settings.register_profile("fast", max_examples=10)
+settings.load_profile("default" if THOROUGH else "fast")
 
 
 @pytest.fixture(scope="session")

@@ -2,11 +2,13 @@
 and small compiled catalogs built from them (a Catalog opened on fixture data, never the package's)."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from errdict import Catalog
 from generator import compile as compile_mod
-from generator.catalog import load_catalog
+from generator.catalog import CODES_DIR, load_catalog
+from generator.catalog import Catalog as LoadedCatalog
 
 VALID = """\
 # yaml-language-server: $schema=../generator/entry.schema.json
@@ -80,6 +82,12 @@ def write_pair(folder: Path, text_21610: str | bytes) -> Path:
     else:
         target.write_text(text_21610, "utf-8")
     return target
+
+
+@functools.cache
+def real_catalog() -> LoadedCatalog:
+    """codes/ as the generator loads it, read once per test session (several modules need it)."""
+    return load_catalog(CODES_DIR)
 
 
 def write_entries(folder: Path, texts: dict[int, str]) -> Path:

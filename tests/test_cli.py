@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from thorough import examples
 
 import errdict
 from entries import compiled_catalog, entry_text, reference_text
@@ -329,6 +330,7 @@ def test_search_command_on_the_real_catalog():
     assert status == 0 and out.lstrip().startswith("21610  " + lookup(21610).title)
 
 
+@pytest.mark.slow
 def test_python_dash_m_errdict_works_from_anywhere(tmp_path):
     result = subprocess.run(errdict_cmd("21614"), cwd=tmp_path, env=subprocess_env(), capture_output=True, text=True)
     assert result.returncode == 0 and result.stderr == ""
@@ -376,6 +378,7 @@ def test_scan_json_for_programs_and_unknown_codes_listed_apart(catalog):
     assert report["interrupted"] is False
 
 
+@pytest.mark.slow
 def test_scan_output_is_the_same_with_one_process_or_two(catalog, tmp_path, monkeypatch):
     import errdict._scan as scan_module
 
@@ -666,6 +669,7 @@ def test_damaged_catalog_crlf_copy_still_reads(catalog_file, tmp_path, catalog):
         assert expected[0] == 0
 
 
+@pytest.mark.slow
 def test_damaged_catalog_in_the_installed_package_exits_3(tmp_path, catalog_file):
     env = package_copy(tmp_path, catalog_file.read_bytes()[:300])
     for argv in (["21610"], ["search", "opted"], ["scan", "-"]):
@@ -685,6 +689,7 @@ HOSTILE_PIECES = ["\x1b", "\x1b[31m", "\x1b[2J\x1b[H", "\x1b]8;;https://evil.exa
 hostile_text = st.lists(st.sampled_from(HOSTILE_PIECES) | st.characters(), min_size=1, max_size=12).map("".join)
 
 
+@pytest.mark.slow
 def test_terminal_escape_injection_safe_covers_every_control_and_format_character():
     """Every character of the categories Cc, Cf, Zl, Zp and Cs (this Python's Unicode) is escaped,
     into printable ASCII; every other character is left alone."""
@@ -721,7 +726,7 @@ def _hostile_catalog(folder: Path, base: bytes, text: str, title_only: bool = Fa
     return Catalog(path)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=hostile_text)
 def test_terminal_escape_injection_hostile_entry_property(text, catalog_file, tmp_path):
     hostile = _hostile_catalog(tmp_path, catalog_file.read_bytes(), text)
@@ -754,7 +759,7 @@ def test_terminal_escape_injection_newline_in_a_title_cannot_forge_a_line(catalo
     assert [line for line in out.splitlines() if line.startswith("  Retry:")] == ["  Retry:     Never retry"]
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=hostile_text)
 def test_terminal_escape_injection_arguments_property(text, catalog):
     for argv in ([text], ["21610", text], [f"ERROR {text}"], ["search", text], ["search", "--json", text],
@@ -784,7 +789,7 @@ def _hostile_log(text: str) -> bytes:
     return "\n".join(lines).encode("utf-8", "surrogatepass") + b"\n"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=hostile_text)
 def test_terminal_escape_injection_scanned_log_property(text, catalog):
     log = _hostile_log(text)
@@ -863,6 +868,7 @@ def big_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("extra", [["--findings"], ["--findings", "--json"]], ids=["findings", "findings json"])
 def test_broken_pipe_scan_piped_to_head_ends_quietly(extra, big_log):
     first, status, error = _pipe_to_head(errdict_cmd("scan", str(big_log), *extra), subprocess_env())
@@ -870,6 +876,7 @@ def test_broken_pipe_scan_piped_to_head_ends_quietly(extra, big_log):
     assert first == b"line 1, column 22: 30007 log-line \"ERROR 30007\"\n" if extra == ["--findings"] else b"[\n"
 
 
+@pytest.mark.slow
 def test_broken_pipe_scan_of_standard_input_piped_to_head_ends_quietly(big_log):
     """`cat app.log | errdict scan - --findings | head -1`: the closed output is not reported as an
     input that "cannot be read"."""
@@ -879,6 +886,7 @@ def test_broken_pipe_scan_of_standard_input_piped_to_head_ends_quietly(big_log):
     assert first.startswith(b"line 1, column 22: 30007 ")
 
 
+@pytest.mark.slow
 def test_broken_pipe_explain_piped_to_head_ends_quietly():
     first, status, error = _pipe_to_head(errdict_cmd(*["21610", "30007"] * 200), subprocess_env())
     assert status == 0 and error == b""
@@ -897,6 +905,7 @@ def _interrupt(extra: list[str]) -> tuple[int, bytes, bytes, list[bytes]]:
     return proc.returncode, out, err, out.splitlines()
 
 
+@pytest.mark.slow
 def test_interrupt_scan_of_a_slow_pipe_exits_130_without_traceback():
     status, _, err, lines = _interrupt([])
     assert status == 130
@@ -905,6 +914,7 @@ def test_interrupt_scan_of_a_slow_pipe_exits_130_without_traceback():
     assert lines[-1] == b"(interrupted: this is what was read before Ctrl-C)"
 
 
+@pytest.mark.slow
 def test_interrupt_scan_json_exits_130_with_a_valid_document():
     status, out, err, _ = _interrupt(["--json"])
     assert status == 130 and b"Traceback" not in err
@@ -912,6 +922,7 @@ def test_interrupt_scan_json_exits_130_with_a_valid_document():
     assert data["interrupted"] is True and data["codes"][0]["code"] == 30007
 
 
+@pytest.mark.slow
 def test_interrupt_scan_findings_json_exits_130_with_a_valid_array():
     status, out, err, _ = _interrupt(["--findings", "--json"])
     assert status == 130 and b"Traceback" not in err
@@ -919,6 +930,7 @@ def test_interrupt_scan_findings_json_exits_130_with_a_valid_array():
     assert [finding["code"] for finding in json.loads(out)] == [30007]
 
 
+@pytest.mark.slow
 def test_interrupt_scan_of_a_large_file_in_parallel_exits_130_without_traceback(tmp_path):
     path = tmp_path / "huge.log"
     line = b"2026-12-01T10:00:00Z ERROR 30007 delivery failed to +14155550123 after 3 attempts, retrying\n"
@@ -946,6 +958,7 @@ def test_interrupt_scan_of_a_large_file_in_parallel_exits_130_without_traceback(
     assert err == b"errdict: interrupted\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("extra", [["--findings"], ["--findings", "--json"]], ids=["text", "json"])
 def test_streaming_findings_appear_as_lines_arrive(extra):
     """`tail -f app.log | errdict scan - --findings`: each finding is on standard output while the
@@ -1055,6 +1068,7 @@ class _Blocks(io.RawIOBase):
     read = read1
 
 
+@pytest.mark.slow
 def test_streaming_findings_json_memory_does_not_grow_with_the_findings(catalog):
     run("scan", "-", "--findings", "--json", catalog=catalog, stdin=b"".join(_findings_lines(100)))  # warm up
 
@@ -1074,6 +1088,7 @@ def test_streaming_findings_json_memory_does_not_grow_with_the_findings(catalog)
     assert large < small + (512 << 10), (small, large)
 
 
+@pytest.mark.slow
 def test_ascii_output_encoding_does_not_crash(tmp_path, catalog_file):
     env = package_copy(tmp_path, catalog_file.read_bytes())
     env["PYTHONIOENCODING"] = "ascii"

@@ -13,6 +13,7 @@ import pytest
 import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from thorough import examples
 
 from generator import markup
 
@@ -41,7 +42,7 @@ _HOSTILE = st.sampled_from([
 HOSTILE_TEXT = st.lists(_HOSTILE | st.text(max_size=3), max_size=14).map("".join)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(HOSTILE_TEXT | st.text(max_size=40))
 @example("+    ---")       # a rule inside a list item: <hr>
 @example("a\r---")         # a carriage return is a line break to Markdown: a setext heading
@@ -53,7 +54,7 @@ def test_pre_filter_property_what_it_skips_renders_to_html_the_sanitiser_keeps(t
         assert kept_whole(text), text
 
 
-@settings(max_examples=800, deadline=None)
+@settings(max_examples=examples(800), deadline=None)
 @given(HOSTILE_TEXT)
 def test_verdict_is_the_sanitisers_verdict(text):
     """problem() accepts a text exactly when its rendered HTML survives the sanitiser (and shows
@@ -80,7 +81,7 @@ class _Tags(HTMLParser):
         self.found.append(("<!--", {}))
 
 
-@settings(max_examples=800, deadline=None)
+@settings(max_examples=examples(800), deadline=None)
 @given(HOSTILE_TEXT)
 def test_the_page_never_holds_markup_outside_the_allow_list(text):
     """Even for text the validator rejects, what a page would show (to_html) holds only allowed
@@ -112,6 +113,7 @@ def _markdown_fields() -> list[str]:
     return texts
 
 
+@pytest.mark.slow
 def test_pre_filter_holds_for_every_markdown_field_of_the_real_catalog():
     texts = _markdown_fields()
     skipped = [text for text in texts if not markup.may_hold_markup(text)]
@@ -245,7 +247,7 @@ def test_malformed_or_other_urls(url):
     assert not markup.is_https_url(url)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.text(max_size=40))
 def test_is_https_url_never_raises_and_accepts_only_https(tail):
     if markup.is_https_url("https://" + tail):
@@ -257,7 +259,7 @@ _URL_PARTS = st.sampled_from(["a", "b1", "-", ".", "..", "x-y", "9", "12", "org"
                               "/", "?", "#", "%41", "A", "[", "]", "\\", " ", "\u00e9", "_", "~"])
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(st.lists(_URL_PARTS, max_size=10).map(lambda parts: "https://" + "".join(parts)))
 def test_is_https_url_quick_path_agrees_with_urlsplit(url):
     """is_https_url decides the usual URL shape with one pattern and the rest with urlsplit: the two

@@ -17,26 +17,50 @@ STANDARD = {"type", "title", "detail", "instance", "status"}
 EXTENSION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{2,}\Z")
 
 
-@pytest.mark.parametrize("err", list(errdict.iter_codes()), ids=lambda e: str(e.code))
-def test_every_code_gives_a_valid_problem_object(err: ErrorCode):
+def problem_object_faults(err: ErrorCode) -> list[str]:
+    """What is wrong with the problem object of one code (nothing, for a good one)."""
     problem = err.as_problem()
+    faults = []
     parts = urlsplit(problem["type"])
-    assert parts.scheme == "https" and parts.netloc and problem["type"] == err.url
-    assert problem["title"] == err.title
-    if err.explained:
-        assert problem["detail"] == err.summary
-    else:  # a reference entry has no summary: the detail says so and points upstream
-        assert problem["detail"] == f"errdict has not explained {err.code} yet; see {err.upstream_url}"
-        assert problem["explained"] is False
-    assert "instance" not in problem
-    assert "status" not in problem  # the HTTP status is the caller's to set, not a code's
-    for name in set(problem) - STANDARD:
-        assert EXTENSION_NAME.match(name), name
-    assert problem["code"] == err.code and problem["level"] == err.level
-    assert problem["retry"] == err.retry and problem["action"] == err.action
-    assert problem["action_title"] == err.action_title
-    assert problem.get("advice") == err.advice
-    assert json.loads(json.dumps(problem)) == problem  # ready for application/problem+json
+    if not (parts.scheme == "https" and parts.netloc and problem["type"] == err.url):
+        faults.append(f"type {problem['type']!r} is not the https page {err.url!r}")
+    if problem["title"] != err.title:
+        faults.append("title is not the official title")
+    expected_detail = (err.summary if err.explained else
+                       f"errdict has not explained {err.code} yet; see {err.upstream_url}")
+    if problem["detail"] != expected_detail:
+        faults.append(f"detail {problem['detail']!r} is not {expected_detail!r}")
+    # no instance without an occurrence; the HTTP status is the caller's to set, not a code's
+    faults += [f"{name} is set" for name in ("instance", "status") if name in problem]
+    faults += [f"extension {name!r} is not an RFC 9457 name" for name in set(problem) - STANDARD
+               if not EXTENSION_NAME.match(name)]
+    expected = {"code": err.code, "level": err.level, "retry": err.retry, "action": err.action,
+                "action_title": err.action_title, "explained": err.explained, "advice": err.advice}
+    faults += [f"{name} is {problem.get(name)!r}, not {value!r}" for name, value in expected.items()
+               if problem.get(name) != value]
+    if json.loads(json.dumps(problem)) != problem:
+        faults.append("does not survive JSON")  # ready for application/problem+json
+    return faults
+
+
+def test_every_code_gives_a_valid_problem_object():
+    faults = {err.code: found for err in errdict.iter_codes() if (found := problem_object_faults(err))}
+    assert faults == {}
+
+
+def test_the_problem_check_sees_a_wrong_object(monkeypatch):
+    err = lookup(21610)
+    original = ErrorCode.as_problem
+
+    def damaged(self, instance=None):
+        problem = original(self, instance)
+        problem.update(detail="other", status=400, retry="always", **{"x-y": 1})
+        return problem
+
+    monkeypatch.setattr(ErrorCode, "as_problem", damaged)
+    assert problem_object_faults(err) == [
+        f"detail 'other' is not {err.summary!r}", "status is set", "extension 'x-y' is not an RFC 9457 name",
+        f"retry is 'always', not {err.retry!r}"]
 
 
 def test_title_is_the_same_for_every_occurrence_and_instance_is_per_occurrence():

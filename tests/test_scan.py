@@ -407,6 +407,7 @@ def _awkward_log(path: Path) -> bytes:
     return data
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2, 3, 7])
 def test_file_in_parallel_ranges_gives_the_summary_of_one_stream(tmp_path, monkeypatch, jobs):
     monkeypatch.setattr(_stream, "CHUNK_BYTES", 97)
@@ -518,6 +519,7 @@ def test_regular_expressions_run_in_linear_time(name):
 
 
 # --- deep nesting -----------------------------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize("depth", [1_000, 100_000])
 def test_deeply_nested_json_does_not_break_the_scan_or_the_stream(depth):
     text = '{"a":' * depth + '{"ErrorCode": 30007, "body": "Error 21610"}' + "}" * depth
@@ -530,6 +532,7 @@ def test_deeply_nested_json_does_not_break_the_scan_or_the_stream(depth):
     assert codes(find(lists)) == [21211]
 
 
+@pytest.mark.slow
 def test_deeply_nested_objects_cost_linear_time_and_memory():
     def nested(depth: int) -> dict:
         value: dict = {"ErrorCode": 30007}
@@ -653,7 +656,7 @@ DOCUMENTS = {
 
 
 @pytest.mark.parametrize("name", sorted(DOCUMENTS))
-@pytest.mark.parametrize("chunk", [3, 1 << 20])
+@pytest.mark.parametrize("chunk", [pytest.param(3, marks=pytest.mark.slow), 1 << 20])  # 3: reads of 3 bytes
 def test_stream_and_scan_find_the_codes_of_the_object_in_pretty_printed_json(monkeypatch, name, chunk):
     document = DOCUMENTS[name]
     expected = distinct(find(document))

@@ -11,13 +11,14 @@ import urllib.parse
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from test_scan import CATALOG, KNOWN, MESSAGE_KEYS, distinct, find, stream
+from thorough import examples
 
 from errdict import _stream
 from errdict._lines import LineScanner
 from errdict._scan import rules_for
 from errdict._stream import split_at_lines
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FULL = [code for code in KNOWN if code >= 1000]  # the word rules never take a three-digit number
 
 phone = st.builds(lambda a, b, c: f"+1{a}{b}{c:04d}", st.integers(201, 989), st.integers(200, 999),

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_lookup import SEARCH_TABLE
+from thorough import examples
 
 import errdict
 from errdict import _search
@@ -24,7 +25,9 @@ from generator import sitedata
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "docs" / "assets" / "errdict-search.js"
 NODE = shutil.which("node")
-pytestmark = pytest.mark.skipif(NODE is None, reason="Node.js runs the site's search script in these tests")
+# Node.js runs the site's script here (.ci/setup installs it, with npm for axe-core); slow: a Node
+# process per test
+pytestmark = pytest.mark.slow
 
 RUNNER = """
 const fs = require("fs"), path = require("path"), zlib = require("zlib");
@@ -48,6 +51,7 @@ const index = new search.Index(
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory) -> Path:
+    assert NODE is not None, "these tests need Node.js (node on PATH) to run the site's search script"
     folder = tmp_path_factory.mktemp("search")
     for rel, data in sitedata.search_files(errdict.default_catalog()):
         target = folder / rel
@@ -103,7 +107,7 @@ def test_many_real_queries_rank_identically(index_dir):
     assert mismatches == []
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12), max_size=4))
 def test_words_are_split_the_same_way(index_dir, texts):
     got = run_js(index_dir, [{"words": text} for text in texts])

@@ -28,6 +28,7 @@ def read(path: Path) -> str:
 
 # --- the real site --------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_every_code_has_a_page_with_its_title_description_and_link_preview(built_site):
     site, _ = built_site
     assert sorted(int(p.name) for p in (site / "codes").iterdir() if p.is_dir()) == CODES
@@ -41,6 +42,7 @@ def test_every_code_has_a_page_with_its_title_description_and_link_preview(built
                 or (not err.explained and "Not explained yet" in page))
 
 
+@pytest.mark.slow
 def test_code_pages_are_not_in_the_navigation_and_stay_small(built_site):
     site, _ = built_site
     page = read(site / "codes" / "21610" / "index.html")
@@ -50,6 +52,7 @@ def test_code_pages_are_not_in_the_navigation_and_stay_small(built_site):
     assert max(sizes) < 60_000
 
 
+@pytest.mark.slow
 def test_no_built_page_holds_markup_an_entry_could_have_smuggled(built_site):
     site, _ = built_site
     for code in CODES:
@@ -60,6 +63,7 @@ def test_no_built_page_holds_markup_an_entry_could_have_smuggled(built_site):
         assert "javascript:" not in body.lower(), code
 
 
+@pytest.mark.slow
 def test_the_json_and_csv_api(built_site):
     site, _ = built_site
     everything = json.loads(read(site / "api" / "codes.json"))
@@ -76,6 +80,7 @@ def test_the_json_and_csv_api(built_site):
     assert csv_text.count("\r\n") == len(CODES) + 1
 
 
+@pytest.mark.slow
 def test_short_links_redirect_to_the_code_page(built_site):
     site, _ = built_site
     redirect = read(site / "21610" / "index.html")
@@ -83,6 +88,7 @@ def test_short_links_redirect_to_the_code_page(built_site):
             and 'rel="canonical" href="https://errdict.github.io/errdict/codes/21610/"' in redirect)
 
 
+@pytest.mark.slow
 def test_index_product_home_search_schema_and_404_pages(built_site):
     site, _ = built_site
     index = read(site / "codes" / "index.html")
@@ -100,6 +106,7 @@ def test_index_product_home_search_schema_and_404_pages(built_site):
     assert "data-errdict-goto-from-address" in read(site / "404.html")
 
 
+@pytest.mark.slow
 def test_the_search_index_ships_with_the_site(built_site):
     site, _ = built_site
     import gzip
@@ -111,6 +118,7 @@ def test_the_search_index_ships_with_the_site(built_site):
     assert not (site / "search" / "search_index.json").exists()  # the theme's whole-site index is gone
 
 
+@pytest.mark.slow
 def test_the_build_tree_is_plain_files_and_the_config_uses_no_plugin_or_hook(built_site):
     _, tree_dir = built_site
     import yaml
@@ -150,11 +158,13 @@ def small_build(tmp_path: Path, codes: Path, **config_changes: object) -> Path:
     return build.build_site(tmp_path / "site", codes_dir=codes, tree_dir=tmp_path / "tree", config_file=config)
 
 
+@pytest.mark.slow
 def test_a_small_catalog_builds(tmp_path):
     small_build(tmp_path, small_catalog(tmp_path / "codes"))
     assert (tmp_path / "site" / "codes" / "13999" / "index.html").exists()
 
 
+@pytest.mark.slow
 def test_an_invalid_entry_stops_the_build_with_the_validator_messages_and_keeps_the_previous_site(tmp_path):
     codes = small_catalog(tmp_path / "codes")
     small_build(tmp_path, codes)
@@ -168,6 +178,7 @@ def test_an_invalid_entry_stops_the_build_with_the_validator_messages_and_keeps_
     assert not list(tmp_path.glob(".site-*"))
 
 
+@pytest.mark.slow
 def test_a_warning_fails_the_strict_build(tmp_path, monkeypatch):
     import shutil
 
@@ -189,6 +200,7 @@ def test_a_page_in_docs_cannot_hide_a_generated_one(tmp_path, monkeypatch):
         small_build(tmp_path, small_catalog(tmp_path / "codes"))
 
 
+@pytest.mark.slow
 def test_the_code_tables_fill_the_slots_of_their_rendered_pages(built_site):
     site, _tree = built_site
     index = (site / "codes" / "index.html").read_text("utf-8")
@@ -251,6 +263,7 @@ def test_the_build_command_says_what_happened(tmp_path, monkeypatch, capsys):
     assert "codes/21610.yaml:1:1: bad" in err and "site/ left as it was" in err
 
 
+@pytest.mark.slow
 def test_deprecated_code_keeps_its_page_with_a_banner_and_its_short_link_leads_to_the_replacement(tmp_path):
     codes = small_catalog(tmp_path / "codes",
                           broken=entry_text(21610, related=30004,

@@ -15,9 +15,10 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from thorough import examples
 
 import errdict
-from entries import compiled_catalog, entry_text, reference_text
+from entries import compiled_catalog, entry_text, real_catalog, reference_text
 from generator import catalog, pages, schema, sitedata, tree
 
 SITE = pages.SiteInfo("https://errdict.example/", "https://github.com/errdict/errdict", "main", ())
@@ -50,7 +51,7 @@ def parse_html(fragment: str) -> _Collect:
 
 @pytest.fixture(scope="module")
 def real() -> catalog.Catalog:
-    loaded = catalog.load_catalog()
+    loaded = real_catalog()  # read once per session, shared with the other modules
     assert loaded.ok, loaded.problems[:3]
     return loaded
 
@@ -76,7 +77,7 @@ def code_page(entry: dict, by_code: dict | None = None) -> str:
 
 # --- escaping -------------------------------------------------------------------------------------
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet=st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=80))
 def test_md_text_renders_any_text_literally(text):
     normalized = " ".join(text.split())
@@ -99,7 +100,7 @@ def test_md_text_neutralizes_markup(hostile):
     assert "".join(parsed.text) == hostile
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text(max_size=60))
 def test_html_attr_round_trips_inside_an_attribute(text):
     parsed = parse_html(f'<a title="{pages.html_attr(text)}">x</a>')
@@ -229,6 +230,7 @@ def test_short_link_target(status, replaced_by, expected):
     assert pages.short_link_target(sample_entry(status=status, replaced_by=replaced_by)) == expected
 
 
+@pytest.mark.slow
 def test_every_api_entry_is_valid_against_the_schema(real):
     validator = jsonschema.Draft202012Validator(schema.load())
     for entry in real.entries:

@@ -212,6 +212,7 @@ def test_unusable_input_exits_2_with_a_message(tmp_path, capsys, make, message):
     assert status == 2 and out == "" and message in err
 
 
+@pytest.mark.slow
 def test_the_real_catalog_is_up_to_date_with_the_reference_list(capsys):
     status, out, err = run(capsys, str(REFERENCE_LIST), "--json")
     assert status == 0, err

@@ -17,6 +17,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from thorough import examples
 
 from entries import entry_text, reference_text, write_entries, write_pair
 from generator import schema, validate
@@ -607,7 +608,7 @@ INVISIBLE_LETTERS = "\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0"  # printable by
 _refused_chars = st.characters(categories=["Cc", "Cf", "Zl", "Zp", "Co"], exclude_characters="\n")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(st.characters(categories=["L", "N", "P", "Zs"], exclude_characters="\u00a0"), max_size=20),
        _refused_chars, st.text(max_size=20), st.booleans())
 def test_refused_character_property_names_the_first_refused_character(before, char, after, markdown):
@@ -617,7 +618,7 @@ def test_refused_character_property_names_the_first_refused_character(before, ch
     assert message is not None and f"U+{ord(char):04X}" in message
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(st.characters(categories=["L", "M", "N", "P", "S"], exclude_characters=INVISIBLE_LETTERS)
                | st.sampled_from(" \u00a0"), max_size=60))
 def test_printable_text_has_no_refused_character(text):
@@ -727,6 +728,7 @@ def _bare(code: int, replaced_by: int | None) -> ParsedEntry:
     return parsed
 
 
+@pytest.mark.slow
 def test_replacement_cycle_check_is_linear_in_the_catalog():
     """A chain of 100,000 replacements ending in a circle: each code is visited once (a check that
     walked the chain from every code would take hours)."""
@@ -845,7 +847,7 @@ _NAME_CHARS = st.characters(codec="utf-8") | st.sampled_from(list(
     "ｶﾞ가\u1161\u11a8\u3131\u314f\uffa0ᾈ\ufe0f"))
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(st.text(_NAME_CHARS, max_size=16))
 def test_normalisation_is_idempotent_and_the_scanners_folding_agrees(text):
     from errdict._names import fold, fold_with_offsets, normalize
@@ -915,6 +917,7 @@ def _run_check(*args, cwd):
                           capture_output=True, text=True, check=False)
 
 
+@pytest.mark.slow
 def test_check_command_exit_status_and_output(in_tmp):
     write_pair(in_tmp / "codes", entry_text(**{"level: error": "level: eror"}))
     bad = _run_check("codes", cwd=in_tmp)
@@ -936,12 +939,14 @@ def test_check_command_exit_status_and_output(in_tmp):
     assert "Traceback" not in bad.stderr + good.stderr + missing.stderr
 
 
+@pytest.mark.slow
 def test_the_real_catalog_is_valid():
     catalog = load_catalog(REPO / "codes")
     assert [str(p) for p in catalog.problems] == []
     assert len(catalog.entries) == catalog.files >= 2809
 
 
+@pytest.mark.slow
 def test_many_files_checked_on_several_cores_report_as_on_one(in_tmp, monkeypatch):
     """Above PARALLEL_FROM files the catalog is split across processes; the verdict must not change."""
     sys.path.insert(0, str(REPO / "benchmarks"))
@@ -971,7 +976,7 @@ def test_many_files_checked_on_several_cores_report_as_on_one(in_tmp, monkeypatc
     assert all(p.line > 1 for p in parallel_check.problems if p.field == "aliases[0]")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.sampled_from(sorted(schema.properties())), st.text(max_size=30) | st.integers() | st.none())
 def test_any_single_field_value_gives_problems_never_a_traceback(in_tmp, field, value):
     line = yaml.safe_dump({field: value}, width=10**6)

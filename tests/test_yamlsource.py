@@ -10,6 +10,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from thorough import examples
 
 from entries import entry_text
 from generator.yamlsource import MAX_DEPTH, Problem, _EntryLoader, parse_entry_text, printable
@@ -37,7 +38,7 @@ def test_known_tricky_scalars_resolve_as_pyyaml_does():
         assert _quick_tag(value, (False, True)) == _original_tag(value, (False, True)), value
 
 
-@settings(max_examples=1000)
+@settings(max_examples=examples(1000))
 @given(st.text(max_size=12) | st.sampled_from(WORDS))
 def test_any_plain_scalar_resolves_as_pyyaml_does(value):
     assert _quick_tag(value) == _original_tag(value)
@@ -64,7 +65,7 @@ def _check_positions(raw: bytes, parsed) -> None:
         assert problem.message and str(problem).isprintable()
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.binary(max_size=400) | st.text(max_size=400).map(lambda t: t.encode("utf-8", "surrogatepass")))
 def test_reading_never_raises_on_arbitrary_bytes(raw):
     parsed = parse_entry_text(F, raw)
@@ -80,7 +81,7 @@ _YAMLISH = st.lists(st.sampled_from([
 ]), max_size=30).map("".join)
 
 
-@settings(max_examples=800, deadline=None)
+@settings(max_examples=examples(800), deadline=None)
 @given(_YAMLISH)
 def test_reading_never_raises_on_yaml_shaped_input(text):
     raw = text.encode("utf-8")
@@ -180,7 +181,7 @@ def test_an_oversized_file_is_refused_before_parsing():
 
 # --- problems never carry control characters ---------------------------------------------------------------
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(st.text(max_size=30), st.text(max_size=30), st.text(max_size=30))
 def test_a_problem_line_is_always_printable(file, field, message):
     line = str(Problem(file, 1, 1, field, message))
