@@ -253,6 +253,8 @@ class TreeUpdater:
         self.on_change = on_change
         self.pending_static: list[str] | None = None  # None: copy every static file
         self._lock = threading.Lock()
+        self.writing = threading.Lock()  # held while the tree is written, and while it is rendered
+        self._built = threading.Event()
         self._changed = threading.Event()
         self._stop = threading.Event()
 
@@ -265,10 +267,21 @@ class TreeUpdater:
             return False
         started = time.perf_counter()
         try:
-            written = tree.generate(entries, self.tree_dir, self.config_file, cache=self.cache)
+            if self.cache.written:  # the pages first, rendered before the data files are made
+                self._built.clear()
+                with self.writing:
+                    pages = tree.generate_pages(entries, self.tree_dir, self.config_file, self.cache)
+                if self._changed_files(pages, started):
+                    self._built.wait(timeout=60)  # one process: making data files would slow the build down
+            with self.writing:
+                written = tree.generate(entries, self.tree_dir, self.config_file, cache=self.cache)
+            self._changed_files(written, started)
         except (ValueError, OSError) as exc:
             log.error(f"errdict: the site could not be generated: {exc}\nerrdict: still serving the last valid version")
             return False
+        return True
+
+    def _changed_files(self, written: list[str], started: float) -> bool:
         static = [place for place in written if place.startswith("static/")]
         with self._lock:
             if self.pending_static is not None:
@@ -276,7 +289,11 @@ class TreeUpdater:
         if written:
             log.info(f"errdict: {len(written)} file(s) of the tree changed in {time.perf_counter() - started:.2f} s")
             self.on_change()
-        return True
+        return bool(written)
+
+    def built(self) -> None:
+        """Called by the server after each build."""
+        self._built.set()
 
     def take_static(self) -> list[str] | None:
         """The static files written since the last call (None the first time: all of them)."""
@@ -303,14 +320,19 @@ class TreeUpdater:
         self._changed.set()
 
 
-class _ThemeEnvironments:
-    """The theme's Jinja environment, kept from one rebuild to the next while serving: MkDocs makes a
-    new one for every build, which compiles the theme's templates again (a third of a dirty build).
-    A new one is made when a file of the theme's own folder (the overrides) changed."""
+class _Rebuilds:
+    """What one rebuild leaves to the next while serving. MkDocs loads the configuration (its theme,
+    its Markdown extensions) and makes a Jinja environment (compiling the theme's templates) anew for
+    every build: together about half of a dirty build at the full catalog's size. Here the
+    configuration is loaded again only when the tree's mkdocs.yml changed, and the environment made
+    again only when a file of the theme's own folder (the overrides) changed."""
 
-    def __init__(self) -> None:
-        self.key: tuple[tuple[str, int], ...] | None = None
+    def __init__(self, config_file: Path, load: Callable[[], Any]) -> None:
+        self.config_file, self.load = config_file, load
+        self.config: Any = None
+        self.stamp: tuple[int, int] | None = None
         self.env: Any = None
+        self.env_key: tuple[tuple[str, int], ...] | None = None
 
     @staticmethod
     def _fingerprint(folder: str | None) -> tuple[tuple[str, int], ...]:
@@ -318,12 +340,20 @@ class _ThemeEnvironments:
             return ()
         return tuple(sorted((str(path), path.stat().st_mtime_ns) for path in Path(folder).rglob("*") if path.is_file()))
 
-    def reuse(self, theme: Any) -> None:
+    def current(self) -> Any:
+        """The configuration for the next build, its theme handing out the kept environment."""
+        status = self.config_file.stat()
+        stamp = (status.st_mtime_ns, status.st_size)
+        if self.config is None or stamp != self.stamp:
+            self.config, self.stamp, self.env = self.load(), stamp, None
+        theme = self.config.theme
         key = self._fingerprint(theme.custom_dir)  # the overrides; the installed theme does not change
-        if self.env is None or key != self.key:
-            self.key, self.env = key, theme.get_env()
+        if self.env is None or key != self.env_key:
+            theme.__dict__.pop("get_env", None)  # the theme's own method, to make a new one
+            self.env_key, self.env = key, theme.get_env()
         env = self.env
         theme.get_env = lambda: env
+        return self.config
 
 
 @contextmanager
@@ -383,18 +413,25 @@ def serve_site(dev_addr: str, *, codes_dir: Path | None = None, tree_dir: Path |
     mount = urlsplit(config.site_url or "/").path or "/"
     serve_url = f"http://{host}:{port}{mount}"
 
-    themes = _ThemeEnvironments()
+    def load() -> Any:
+        loaded = load_config(str(tree_dir / "mkdocs.yml"), site_dir=str(site_dir))
+        loaded.site_url = serve_url
+        return loaded
+
+    rebuilds = _Rebuilds(tree_dir / "mkdocs.yml", load)
 
     def builder() -> None:
-        current = load_config(str(tree_dir / "mkdocs.yml"), site_dir=str(site_dir))
-        current.site_url = serve_url
-        themes.reuse(current.theme)
-        mkdocs_build(current, serve_url=serve_url, dirty=True)
-        copy_static(tree_dir, site_dir, updater.take_static())
-        fill_fragments(tree_dir, site_dir)
+        try:
+            with updater.writing:  # never render a tree half written
+                mkdocs_build(rebuilds.current(), serve_url=serve_url, dirty=True)
+                copy_static(tree_dir, site_dir, updater.take_static())
+                fill_fragments(tree_dir, site_dir)
+        finally:
+            updater.built()
 
     server = LiveReloadServer(builder=builder, host=host, port=int(port), root=str(site_dir), mount_path=mount,
-                              polling_interval=0.1)
+                              polling_interval=0.05)
+    server.build_delay = 0.02  # the updater already waits for a burst of changes to end
 
     def not_found(code: int) -> bytes | None:
         page = site_dir / f"{code}.html"

@@ -94,15 +94,31 @@ class PageCache:
         self.pages: dict[int, tuple[tuple[Any, ...], str]] = {}
         self.data: dict[int, tuple[int, tuple[str, str]]] = {}  # each code JSON file, by entry version
         self.written: dict[str, bytes] = {}  # what the last generation wrote, to compare with
+        self._versions: dict[int, tuple[dict[str, Any], int]] = {}
 
-    @staticmethod
-    def versions(entries: list[dict[str, Any]]) -> dict[int, int]:
-        return {entry["code"]: hash(json.dumps(entry, sort_keys=True, ensure_ascii=False)) for entry in entries}
+    def versions(self, entries: list[dict[str, Any]]) -> dict[int, int]:
+        """{code: a hash of its entry}. An entry object seen last time (the loader keeps the entries
+        of unchanged files) is not hashed again; the cache holds it, so its id stays its own."""
+        known, fresh, out = self._versions, {}, {}
+        for entry in entries:
+            held = known.get(id(entry))
+            if held is None or held[0] is not entry:
+                held = (entry, hash(json.dumps(entry, sort_keys=True, ensure_ascii=False)))
+            fresh[id(entry)] = held
+            out[entry["code"]] = held[1]
+        self._versions = fresh
+        return out
 
 
 def site_files(entries: list[dict[str, Any]], catalog: Catalog, settings: Settings, guidance: dict[str, str],
                built: str, cache: PageCache | None = None) -> dict[str, str | bytes]:
-    """Every generated file of the docs folder: {path relative to docs/: text}."""
+    """Every generated file of the site: {path in the site (see tree_path): text}."""
+    return {**page_files(entries, settings, guidance, cache), **data_files(entries, catalog, settings, built, cache)}
+
+
+def page_files(entries: list[dict[str, Any]], settings: Settings, guidance: dict[str, str],
+               cache: PageCache | None = None) -> dict[str, str | bytes]:
+    """The generated pages (and the code tables that fill them)."""
     site = settings.site
     env = pages.template_env()
     by_code = {entry["code"]: entry for entry in entries}
@@ -115,7 +131,7 @@ def site_files(entries: list[dict[str, Any]], catalog: Catalog, settings: Settin
     explained = sum(explained_counts.values())
     files: dict[str, str | bytes] = {}
 
-    versions = PageCache.versions(entries) if cache is not None else {}
+    versions = cache.versions(entries) if cache is not None else {}
     for entry in entries:
         code = entry["code"]
         same_product = by_product[entry["product"]]
@@ -154,7 +170,15 @@ def site_files(entries: list[dict[str, Any]], catalog: Catalog, settings: Settin
     entry_schema = schema.load()
     files[pages.SCHEMA_PAGE_SRC] = env.get_template("schema.md.j2").render(
         schema=entry_schema, fields=pages.schema_fields(entry_schema))
+    return files
 
+
+def data_files(entries: list[dict[str, Any]], catalog: Catalog, settings: Settings, built: str,
+               cache: PageCache | None = None) -> dict[str, str | bytes]:
+    """The data files: the JSON and CSV API, the short links, the search index."""
+    site = settings.site
+    files: dict[str, str | bytes] = {}
+    versions = cache.versions(entries) if cache is not None else {}
     files["api/entry.schema.json"] = schema.SCHEMA_PATH.read_text("utf-8")
     moved = {entry["code"]: pages.short_link_target(entry) for entry in entries
              if pages.short_link_target(entry) != entry["code"]}
@@ -236,13 +260,10 @@ def tree_path(rel: str) -> str:
     return ("static/" if _STATIC.fullmatch(rel) else "docs/") + rel
 
 
-def write_tree(tree_dir: Path, config: dict[str, Any], files: dict[str, str | bytes], compiled: bytes,
-               cache: PageCache | None = None) -> list[str]:
-    """Write the tree: only files whose content changed, removing generated files no longer wanted.
-    Returns the paths written, relative to the tree (docs/... or static/...). With a cache of the last
-    generation (while serving), a file is compared with what was written last instead of read back."""
+def _write_changed(tree_dir: Path, files: dict[str, str | bytes], before: dict[str, bytes] | None) -> list[str]:
+    """Write the files whose content differs from `before` (what was written last), or, without it,
+    from what the tree holds. Returns their tree paths."""
     written = []
-    before = cache.written if cache is not None and cache.written else None
     made: set[Path] = set()
     for rel, content in files.items():
         data = content.encode("utf-8") if isinstance(content, str) else content
@@ -262,6 +283,16 @@ def write_tree(tree_dir: Path, config: dict[str, Any], files: dict[str, str | by
             made.add(path.parent)
         path.write_bytes(data)
         written.append(place)
+    return written
+
+
+def write_tree(tree_dir: Path, config: dict[str, Any], files: dict[str, str | bytes], compiled: bytes,
+               cache: PageCache | None = None) -> list[str]:
+    """Write the tree: only files whose content changed, removing generated files no longer wanted.
+    Returns the paths written, relative to the tree (docs/... or static/...). With a cache of the last
+    generation (while serving), a file is compared with what was written last instead of read back."""
+    before = cache.written if cache is not None and cache.written else None
+    written = _write_changed(tree_dir, files, before)
     if cache is not None:
         cache.written = {rel: content.encode("utf-8") if isinstance(content, str) else content
                          for rel, content in files.items()}
@@ -279,6 +310,19 @@ def write_tree(tree_dir: Path, config: dict[str, Any], files: dict[str, str | by
     config_text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
     compile_mod.write_atomically(tree_dir / "mkdocs.yml", config_text.encode("utf-8"))
     compile_mod.write_atomically(tree_dir / "catalog.jsonl", compiled)
+    return written
+
+
+def generate_pages(entries: list[dict[str, Any]], tree_dir: Path, config_file: Path, cache: PageCache) -> list[str]:
+    """While serving, before generate: write the pages an edit changed, so that they can be rendered
+    while the data files (search index, API, CSV) are made. Needs a cache of a whole generation."""
+    if not cache.written:
+        raise ValueError("generate_pages needs the cache of a whole generation first")
+    files = page_files(entries, read_settings(config_file), read_guidance(), cache)
+    written = _write_changed(tree_dir, files, cache.written)
+    for rel, content in files.items():
+        if rel in cache.written:  # a new file stays unrecorded, so generate sees the set of files change
+            cache.written[rel] = content.encode("utf-8") if isinstance(content, str) else content
     return written
 
 

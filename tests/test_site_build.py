@@ -345,24 +345,39 @@ def test_serving_reloads_only_changed_files_and_agrees_with_a_full_load(tmp_path
     assert loader.load() == build.load_valid(codes)  # the cross-entry problem is gone again
 
 
-def test_serving_keeps_the_theme_environment_until_an_override_changes(tmp_path):
+def test_serving_keeps_the_configuration_and_theme_environment_until_their_files_change(tmp_path):
     class Theme:
         def __init__(self) -> None:
-            self.custom_dir, self.made = str(tmp_path), 0
+            self.custom_dir, self.made = str(tmp_path / "overrides"), 0
 
         def get_env(self) -> object:
             self.made += 1
             return object()
 
-    override = tmp_path / "main.html"
+    class Config:
+        def __init__(self) -> None:
+            self.theme = Theme()
+
+    loads: list[Config] = []
+
+    def load() -> Config:
+        loads.append(Config())
+        return loads[-1]
+
+    def later(path: Path, text: str) -> None:  # a change the next stat sees, however coarse the clock
+        path.write_text(text, "utf-8")
+        os.utime(path, ns=(time.time_ns() + 10**9 * len(loads) * 7, time.time_ns() + 10**9 * len(loads) * 7))
+
+    (tmp_path / "overrides").mkdir()
+    override, config_file = tmp_path / "overrides" / "main.html", tmp_path / "mkdocs.yml"
     override.write_text("{% extends 'base.html' %}", "utf-8")
-    themes = build._ThemeEnvironments()
-    first, second = Theme(), Theme()
-    themes.reuse(first)
-    themes.reuse(second)
-    assert second.get_env() is first.get_env() and first.made == 1 and second.made == 0
-    override.write_text("{% extends 'base.html' %}{# edited #}", "utf-8")
-    os.utime(override, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
-    third = Theme()
-    themes.reuse(third)
-    assert third.get_env() is not first.get_env() and third.made == 1  # made again from the edited overrides
+    config_file.write_text("site_name: x\n", "utf-8")
+    rebuilds = build._Rebuilds(config_file, load)
+    first = rebuilds.current()
+    env = first.theme.get_env()
+    assert rebuilds.current() is first and first.theme.get_env() is env and first.theme.made == 1 and len(loads) == 1
+    later(override, "{% extends 'base.html' %}{# edited #}")
+    assert rebuilds.current() is first and first.theme.get_env() is not env and first.theme.made == 2
+    later(config_file, "site_name: y\n")
+    second = rebuilds.current()
+    assert second is not first and len(loads) == 2 and second.theme.made == 1
