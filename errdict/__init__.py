@@ -14,15 +14,16 @@ The module-level functions use one :class:`Catalog`, the one that ships inside t
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from ._catalog import Catalog
+from ._catalog import Catalog, default_catalog
 from ._codes import parse_code
-from ._finding import Finding
 from ._model import CatalogDataError, ErrorCode, FormerTitle, HelpArticle, Link, UnknownCodeError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a cold start counts every module)
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from typing import Any
+
+    from ._finding import Finding
 
 __version__ = "2.0.0"
 __all__ = [
@@ -44,12 +45,20 @@ __all__ = [
     "site_url",
 ]
 
-_DEFAULT = Catalog()
+_DEFAULT = default_catalog()
 
 
-def default_catalog() -> Catalog:
-    """The catalog the module-level functions use: the one inside the package."""
-    return _DEFAULT
+def __getattr__(name: str) -> Any:
+    # Finding belongs to the scanner, which a lookup does not load (PEP 562)
+    if name == "Finding":
+        from ._finding import Finding
+
+        return Finding
+    raise AttributeError(f"module 'errdict' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | {"Finding"})
 
 
 def lookup(code: int | str, *, site_url: str | None = None) -> ErrorCode:

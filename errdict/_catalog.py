@@ -18,12 +18,16 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterator
-from typing import Any
 
-from . import _search
 from ._codes import LC_HELP_PAGES, page_url, parse_code
 from ._model import CatalogDataError, ErrorCode, FormerTitle, HelpArticle, Link, UnknownCodeError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a cold start counts every module)
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Any
+
+    from . import _search
 
 DATA_FILE = os.path.join(os.path.dirname(__file__), "data", "catalog.jsonl")
 FORMAT = 2
@@ -273,6 +277,8 @@ class Catalog:
         """Codes matching ``text``, best first: a code or its first digits, or words of a title, a
         former title, an alias or a summary (see :mod:`errdict._search`)."""
         if self._search_index is None:
+            from . import _search  # only a search needs the index
+
             self._search_index = _search.Index(self._every())
         return self._search_index.search(text, limit=limit)
 
@@ -282,6 +288,14 @@ class Catalog:
         return suggest(self.codes(), code, limit)
 
 
+
+_DEFAULT = Catalog()  # opening reads nothing: the first question does
+
+
+def default_catalog() -> Catalog:
+    """The catalog the module-level functions use: the one inside the package."""
+    return _DEFAULT
+
 # What each field of an entry line holds, read off ErrorCode's own annotations (one definition).
 _SCALARS: dict[str, tuple[type, ...]] = {"int": (int,), "str": (str,)}
 _ITEMS = {"str": str, "int": int}
@@ -289,18 +303,17 @@ _ITEMS = {"str": str, "int": int}
 
 def _field_checks() -> dict[str, tuple[tuple[type, ...], bool, type | None]]:
     """For each stored field of ErrorCode: (accepted types, None allowed, item type of a list or None)."""
-    import dataclasses
-
     checks: dict[str, tuple[tuple[type, ...], bool, type | None]] = {}
-    for field in dataclasses.fields(ErrorCode):
-        annotation = str(field.type).replace(" ", "")
+    annotations = ErrorCode.__annotations__  # strings (from __future__ import annotations)
+    for name in ErrorCode._fields:
+        annotation = str(annotations[name]).replace(" ", "")
         optional = annotation.endswith("|None")
         base = annotation.removesuffix("|None")
         if base.startswith("tuple["):
             item = base[len("tuple["):].split(",")[0]
-            checks[field.name] = ((list, tuple), optional, _ITEMS.get(item, dict))
+            checks[name] = ((list, tuple), optional, _ITEMS.get(item, dict))
         elif base in _SCALARS:
-            checks[field.name] = (_SCALARS[base], optional, None)
+            checks[name] = (_SCALARS[base], optional, None)
     return checks
 
 

@@ -6,17 +6,17 @@ it, the way :class:`http.HTTPStatus` carries its phrase.
 """
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
-from typing import Any
-
 from ._codes import lc_help_url, page_url, upstream_url
+from ._value import Value
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a cold start counts every module)
+if TYPE_CHECKING:
+    from typing import Any
 
 UNKNOWN = "unknown"  # the retry advice and action of a code errdict has not explained
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(Value):
     """An external link of an entry: a title and an https URL."""
 
     title: str
@@ -26,8 +26,7 @@ class Link:
         return {"title": self.title, "url": self.url}
 
 
-@dataclass(frozen=True, slots=True)
-class HelpArticle:
+class HelpArticle(Value):
     """An article of the LC help centre about a code: its title, the portal and the article number."""
 
     title: str
@@ -42,8 +41,7 @@ class HelpArticle:
         return {"title": self.title, "article": self.article, "portal": self.portal, "url": self.url}
 
 
-@dataclass(frozen=True, slots=True)
-class FormerTitle:
+class FormerTitle(Value):
     """An official title the code had before: the title, and the newest upstream snapshot that
     showed it (None when not known)."""
 
@@ -55,8 +53,7 @@ class FormerTitle:
             {"last_listed": self.last_listed, "title": self.title}
 
 
-@dataclass(frozen=True, slots=True)
-class ErrorCode:
+class ErrorCode(Value):
     """One code of the catalog: every field of its entry, the URL of its help page and the display
     titles of its vocabulary values.
 
@@ -132,19 +129,19 @@ class ErrorCode:
 
     def with_site_url(self, site_url: str) -> ErrorCode:
         """The same code with its page URL on another copy of the help site."""
-        return dataclasses.replace(self, url=page_url(site_url, self.code))
+        return self._replace(url=page_url(site_url, self.code))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data: every field, lists as lists, links and former titles as mappings,
         plus ``explained`` and ``upstream_url``."""
         out: dict[str, Any] = {}
-        for item in dataclasses.fields(self):
-            value = getattr(self, item.name)
-            if item.name in ("links", "former_titles", "lc_help"):
+        for name in self._fields:
+            value = getattr(self, name)
+            if name in ("links", "former_titles", "lc_help"):
                 value = [part.to_dict() for part in value]
             elif isinstance(value, tuple):
                 value = list(value)
-            out[item.name] = value
+            out[name] = value
         out["explained"] = self.explained
         out["upstream_url"] = self.upstream_url
         return out

@@ -30,7 +30,7 @@ import weakref
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ._catalog import Catalog
+from ._catalog import Catalog, default_catalog
 from ._finding import KINDS, Finding
 from ._lines import LineScanner
 from ._rules import Rules
@@ -61,12 +61,6 @@ def rules_for(catalog: Catalog) -> Rules:
     return rules
 
 
-def _default() -> Catalog:
-    from . import default_catalog
-
-    return default_catalog()
-
-
 def scan(source: str | bytes | bytearray | memoryview | Mapping[Any, Any] | list[Any] | tuple[Any, ...] | None,
          *, include_unknown: bool = False, catalog: Catalog | None = None) -> list[Finding]:
     """Every code found in a text or a JSON-like object, in order of appearance.
@@ -76,7 +70,7 @@ def scan(source: str | bytes | bytearray | memoryview | Mapping[Any, Any] | list
     payload. A scalar (int, float, None, bool) holds no context and gives no findings. Never raises
     on any such input, whatever its size or depth; another type raises TypeError.
     """
-    rules = rules_for(catalog or _default())
+    rules = rules_for(catalog or default_catalog())
     if isinstance(source, str):
         source = source.encode("utf-8", "surrogatepass")
     if isinstance(source, (bytes, bytearray, memoryview)):
@@ -97,7 +91,7 @@ def scan(source: str | bytes | bytearray | memoryview | Mapping[Any, Any] | list
 def scan_stream(stream: _Readable, *, include_unknown: bool = False, stats: StreamStats | None = None,
                 catalog: Catalog | None = None) -> Iterator[Finding]:
     """The findings of a binary stream (a log file, standard input), line by line, in constant memory."""
-    rules = rules_for(catalog or _default())
+    rules = rules_for(catalog or default_catalog())
     return _scan_stream(stream, LineScanner(rules, include_unknown), stats)
 
 
@@ -110,7 +104,7 @@ _WORKER: dict[str, Catalog] = {}
 
 def _summarize_range(path: str, start: int, end: int, catalog: Catalog | None = None) -> tuple[Summary, StreamStats]:
     """The summary of the lines in bytes start..end of a file, numbered from 1."""
-    catalog = catalog or _WORKER.get("catalog") or _default()
+    catalog = catalog or _WORKER.get("catalog") or default_catalog()
     stats = StreamStats()
     with open(path, "rb") as handle:
         handle.seek(start)
@@ -126,7 +120,7 @@ def summarize_file(path: str, jobs: int, catalog: Catalog | None = None) -> tupl
     import multiprocessing
     import os
 
-    catalog = catalog or _default()
+    catalog = catalog or default_catalog()
     with open(path, "rb") as handle:
         size = os.fstat(handle.fileno()).st_size
         head = handle.read(4)

@@ -1,9 +1,10 @@
 """The runtime library: Catalog, lookup, the value objects, iteration, suggestions, search."""
 from __future__ import annotations
 
-import dataclasses
+import copy
 import json
 import os
+import pickle
 import subprocess
 import sys
 import threading
@@ -16,8 +17,19 @@ from thorough import examples
 
 import errdict
 from entries import compiled_catalog, entry_text, real_catalog, reference_text
-from errdict import Catalog, CatalogDataError, ErrorCode, UnknownCodeError, lookup, parse_code
+from errdict import (
+    Catalog,
+    CatalogDataError,
+    ErrorCode,
+    FormerTitle,
+    HelpArticle,
+    Link,
+    UnknownCodeError,
+    lookup,
+    parse_code,
+)
 from errdict._catalog import suggest
+from errdict._value import FrozenInstanceError
 from generator import compile as compile_mod
 from generator import schema
 from generator.catalog import CODES_DIR
@@ -178,16 +190,45 @@ def test_lookup_never_returns_the_wrong_entry(code):
 
 def test_error_code_is_immutable_hashable_and_compares_every_field():
     err = lookup(21610)
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenInstanceError):
         err.title = "x"  # type: ignore[misc]
-    other = dataclasses.replace(err, summary=err.summary + " ")
+    with pytest.raises(AttributeError):
+        del err.title  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        err.extra = 1  # type: ignore[attr-defined]  # slots: no other attribute either
+    other = err._replace(summary=err.summary + " ")
     assert other != err and hash(err) == hash(lookup(21610))
     assert {err: 1}[lookup(21610)] == 1
-    for field in dataclasses.fields(err):  # equality looks at every field
-        value = getattr(err, field.name)
+    assert err._fields == tuple(ErrorCode.__annotations__) and len(err._fields) == 34
+    for name in err._fields:  # equality looks at every field
+        value = getattr(err, name)
         changed = (value + 1 if isinstance(value, int) else (*value, "x") if isinstance(value, tuple)
                    else (value or "") + "x")
-        assert dataclasses.replace(err, **{field.name: changed}) != err, field.name
+        assert err._replace(**{name: changed}) != err, name
+    assert err != err.to_dict() and err != tuple(getattr(err, name) for name in err._fields)
+    assert pickle.loads(pickle.dumps(err)) == err and copy.copy(err) == err
+    match err:
+        case ErrorCode(code, "full", title):
+            assert (code, title) == (21610, err.title)
+        case _:
+            pytest.fail("ErrorCode matches by position")
+
+
+def test_value_objects_are_built_by_position_or_name_with_their_defaults():
+    assert HelpArticle("Title", 123) == HelpArticle(title="Title", article=123, portal="leadconnector")
+    assert FormerTitle("Old").last_listed is None and FormerTitle("Old", "2023-05").last_listed == "2023-05"
+    assert repr(Link("Docs", "https://example.com/")) == "Link(title='Docs', url='https://example.com/')"
+    assert Link("a", "b") != FormerTitle("a", "b") and Link("a", "b") == Link(url="b", title="a")
+    with pytest.raises(TypeError, match=r"Link\(\) is missing the field 'url'"):
+        Link("a")
+    with pytest.raises(TypeError, match=r"Link\(\) has no field 'href'"):
+        Link("a", "b", href="c")
+    with pytest.raises(TypeError, match=r"Link\(\) got field 'title' twice"):
+        Link("a", title="b")
+    with pytest.raises(TypeError, match=r"Link\(\) takes 2 fields, 3 given"):
+        Link("a", "b", "c")
+    with pytest.raises(TypeError, match="has no field 'href'"):
+        Link("a", "b")._replace(href="c")
 
 
 def test_to_dict_is_plain_json_and_names_every_field():

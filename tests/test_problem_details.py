@@ -1,7 +1,6 @@
 """ErrorCode.as_problem: an RFC 9457 problem-details object for every code."""
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from urllib.parse import urlsplit
@@ -78,7 +77,7 @@ def test_instance_must_be_a_string(bad):
 
 
 def test_deprecated_code_names_its_replacement_without_clashing_with_status():
-    problem = dataclasses.replace(lookup(30005), status="deprecated", replaced_by=30003).as_problem()
+    problem = lookup(30005)._replace(status="deprecated", replaced_by=30003).as_problem()
     assert problem["status_of_code"] == "deprecated" and problem["replaced_by"] == 30003
     assert "status" not in problem  # "status" is reserved for the HTTP status code
     active = lookup(30005).as_problem()
@@ -92,4 +91,4 @@ def test_type_follows_another_copy_of_the_site():
 
 def test_no_advice_member_when_the_entry_has_none():
     assert lookup(30007).advice  # the real entry has advice; without it the member goes
-    assert "advice" not in dataclasses.replace(lookup(30007), advice=None).as_problem()
+    assert "advice" not in lookup(30007)._replace(advice=None).as_problem()
