@@ -189,30 +189,58 @@
 
   var FILTERS = ["q", "level", "product", "kind"];
 
+  // The table shows the first LIMIT matching rows (all of them when the page has no script) and a
+  // button to show every match: laying out thousands of rows would make a keystroke take well over
+  // 50 ms. The rows beyond LIMIT leave the table when the page loads, before anyone types.
+  var LIMIT = 100;
+
   function wireTable(table) {
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
-    var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
-    var shownNow = rows.map(function () { return true; });
+    var texts = new Map(rows.map(function (row) { return [row, row.textContent.toLowerCase()]; }));
+    var order = rows.slice();  // the rows in the current sort order
+    var current = rows.slice();  // the rows in the table now
+    var expanded = false;
     var form = document.querySelector("form.errdict-filter");
     var count = form && form.querySelector(".errdict-count");
+    var more = element("p", { "class": "errdict-more" });
+    var moreButton = element("button", { type: "button", "class": "md-button" }, "");
+    more.appendChild(moreButton);
+    more.hidden = true;
+    (table.parentNode.classList.contains("errdict-table-wrap") ? table.parentNode : table).after(more);
 
-    function value(name) { var field = form.elements[name]; return field ? field.value : ""; }
+    function value(name) { var field = form && form.elements[name]; return field ? field.value : ""; }
+
+    function show(wanted) {
+      var same = wanted.length === current.length;
+      for (var i = 0; same && i < wanted.length; i++) { same = wanted[i] === current[i]; }
+      if (same) { return; }
+      var fragment = document.createDocumentFragment();
+      wanted.forEach(function (row) { fragment.appendChild(row); });
+      body.replaceChildren(fragment);
+      current = wanted;
+    }
 
     function apply(remember) {
       var text = value("q").trim().toLowerCase();
       var words = text ? text.split(/\s+/) : [];
       var level = value("level"), product = value("product"), kind = value("kind");
-      var shown = 0;
-      for (var i = 0; i < rows.length; i++) {
-        var row = rows[i];
-        var ok = (!level || row.dataset.level === level) && (!product || row.dataset.product === product) &&
-          (!kind || row.dataset.kind === kind);
-        for (var w = 0; ok && w < words.length; w++) { ok = texts[i].indexOf(words[w]) !== -1; }
-        if (ok !== shownNow[i]) { row.hidden = !ok; shownNow[i] = ok; }
-        if (ok) { shown++; }
+      var matches = order.filter(function (row) {
+        if ((level && row.dataset.level !== level) || (product && row.dataset.product !== product) ||
+            (kind && row.dataset.kind !== kind)) { return false; }
+        var rowText = texts.get(row);
+        for (var w = 0; w < words.length; w++) { if (rowText.indexOf(words[w]) === -1) { return false; } }
+        return true;
+      });
+      var wanted = expanded ? matches : matches.slice(0, LIMIT);
+      show(wanted);
+      more.hidden = wanted.length === matches.length;
+      moreButton.textContent = matches.length === rows.length ? "Show all " + rows.length + " codes" :
+        "Show all " + matches.length + " matching codes";
+      if (count) {
+        count.textContent = (matches.length === rows.length ? rows.length + " codes" : matches.length + " of " + rows.length + " codes") +
+          (wanted.length < matches.length ? ", the first " + wanted.length + " shown" : "");
       }
-      if (count) { count.textContent = shown === rows.length ? rows.length + " codes" : shown + " of " + rows.length + " codes"; }
       if (remember) {
         var address = new URL(location.href);
         FILTERS.forEach(function (name) {
@@ -229,12 +257,14 @@
         var field = form.elements[name];
         if (field && params.has(name)) { field.value = params.get(name); }
       });
+      expanded = false;
       apply(false);
     }
 
+    moreButton.addEventListener("click", function () { expanded = true; apply(false); });
     if (form) {
-      form.addEventListener("input", function () { apply(true); });
-      form.addEventListener("change", function () { apply(true); });
+      form.addEventListener("input", function () { expanded = false; apply(true); });
+      form.addEventListener("change", function () { expanded = false; apply(true); });
       form.addEventListener("submit", function (event) { event.preventDefault(); });
       window.addEventListener("pageshow", restore);
       restore();
@@ -248,17 +278,16 @@
         table.querySelectorAll("th[aria-sort]").forEach(function (other) { other.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
         var numeric = th.dataset.sort === "num";
-        var keyed = rows.map(function (row, at) {
+        var keyed = rows.map(function (row) {
           var cell = row.cells[column].textContent.trim();
-          return { row: row, key: numeric ? parseInt(cell, 10) : cell.toLowerCase(), code: parseInt(row.cells[0].textContent, 10), at: at };
+          return { row: row, key: numeric ? parseInt(cell, 10) : cell.toLowerCase(), code: parseInt(row.cells[0].textContent, 10) };
         });
         keyed.sort(function (a, b) {
-          var order = a.key < b.key ? -1 : a.key > b.key ? 1 : a.code - b.code;
-          return ascending ? order : -order;
+          var diff = a.key < b.key ? -1 : a.key > b.key ? 1 : a.code - b.code;
+          return ascending ? diff : -diff;
         });
-        var fragment = document.createDocumentFragment();
-        keyed.forEach(function (item) { fragment.appendChild(item.row); });
-        body.appendChild(fragment);
+        order = keyed.map(function (item) { return item.row; });
+        apply(false);
       }
       th.addEventListener("click", sort);
       th.addEventListener("keydown", function (event) { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); sort(); } });

@@ -117,8 +117,8 @@ def test_a_reference_page_is_honest_and_points_upstream(page, base_url):
 def test_the_index_filter_narrows_the_table_lives_in_the_address_and_survives_back(page, base_url):
     page.goto(f"{base_url}codes/")
     rows = page.locator("table.errdict-codes tbody tr")
-    total = rows.count()
-    assert total == 2809
+    assert rows.count() == 100 and page.inner_text("form.errdict-filter .errdict-count") == \
+        "2809 codes, the first 100 shown"
     page.fill("form.errdict-filter input[name=q]", "carrier")
     page.select_option("form.errdict-filter select[name=kind]", "full")
     visible = page.eval_on_selector_all("table.errdict-codes tbody tr", "rows => rows.filter(r => !r.hidden).length")
@@ -137,6 +137,31 @@ def test_the_index_filter_narrows_the_table_lives_in_the_address_and_survives_ba
     fresh.goto(shared)
     assert fresh.eval_on_selector_all("table.errdict-codes tbody tr",
                                       "rows => rows.filter(r => !r.hidden).length") == visible
+
+
+def test_a_broad_filter_shows_the_first_matches_and_a_button_for_all_of_them(page, base_url):
+    page.goto(f"{base_url}codes/")
+    rows = page.locator("table.errdict-codes tbody tr")
+    page.fill("form.errdict-filter input[name=q]", "3")  # every code or title holding a 3
+    matching = sum(1 for err in errdict.iter_codes() if "3" in str(err.code))
+    assert matching > 100
+    assert rows.count() == 100
+    assert page.inner_text("form.errdict-filter .errdict-count").endswith(", the first 100 shown")
+    button = page.locator("p.errdict-more button")
+    shown_total = int(button.inner_text().split()[2])
+    assert shown_total >= matching
+    button.click()
+    assert rows.count() == shown_total and not page.locator("p.errdict-more").is_visible()
+    assert "first" not in page.inner_text("form.errdict-filter .errdict-count")
+    page.fill("form.errdict-filter input[name=q]", "30")  # a new filter starts capped again
+    assert rows.count() == 100 and page.locator("p.errdict-more").is_visible()
+    page.fill("form.errdict-filter input[name=q]", "")
+    assert rows.count() == 100 and page.inner_text("p.errdict-more button") == "Show all 2809 codes"
+    page.click("p.errdict-more button")
+    assert rows.count() == 2809 and not page.locator("p.errdict-more").is_visible()
+    codes = [int(code) for code in page.eval_on_selector_all(
+        "table.errdict-codes tbody tr td:first-child", "cells => cells.map(c => c.textContent)")]
+    assert codes == sorted(errdict.default_catalog().codes())  # every row back, in order
 
 
 def test_a_product_page_can_be_filtered_too(page, base_url):
