@@ -326,53 +326,50 @@ def mask_bodies(line: str, low: str) -> str:
     return "".join(parts)
 
 
-# How every message-text key ends, lowered (lastMessageBody, ButtonText, SpeechResult, ...), and the
-# last two letters of those endings: a quick look before a separator tells whether a key may be one.
+# How every message-text key ends, lowered (lastMessageBody, ButtonText, SpeechResult, ...).
 _BODY_KEY_ENDINGS = ("body", "text", "content", "html", "subject", "comment", "comments", "note", "notes", "caption",
                      "transcript", "transcription", "speechresult", "digits", "snippet", "preview", "reply",
                      "replies", "question", "answer", "utterance", "payload", "title", "description",
                      "lastmessage")
-_BODY_KEY_TAILS = frozenset(ending[-2:] for ending in _BODY_KEY_ENDINGS)
+_SHORTEST_ENDING = min(len(ending) for ending in _BODY_KEY_ENDINGS)
+# A separator (= or :) right after such an ending, possibly after white space and a quote (escaped or not):
+# `Body=`, `"text": `, `\"body\":`, `notes :`. Matched in the reversed text, so that the regex engine skips
+# from separator to separator (the only places a key can end) and reads back from each: what follows a
+# separator there is its white space, its quote, then the key's ending, backwards.
+_BODY_KEY_BEFORE_SEPARATOR = re.compile(
+    r"[=:][ \t]*+(?:[\"']\\?+)?+(?:" +
+    "|".join(re.escape(ending[::-1]) for ending in sorted(_BODY_KEY_ENDINGS, key=lambda e: (-len(e), e))) + ")")
 
 
 def _may_be_in_body(low: str, hits: list[Hit]) -> bool:
     """A quick look: whether a message-text key may come before a hit, in a value that reaches it.
     An unquoted value ends at the next '&', so in a line without quotes only the text since the last
     '&' before a hit can hold its key; a "code" hit needs the whole line (an error word inside a
-    message text must not count for it). A key is followed by its separator (= or :), so only the
-    separators are looked at."""
-    whole = '"' in low or "'" in low
-    if not whole:
-        for start, _, _, _, _ in hits:
-            if low.startswith("code", start) or low.startswith("code", start + 1):
-                whole = True
-                break
-    if whole:
-        return _body_key_between(low, 0, len(low))
-    return any(_body_key_between(low, low.rfind("&", 0, start) + 1, start) for start, _, _, _, _ in hits)
-
-
-def _body_key_between(low: str, begin: int, end: int) -> bool:
-    """Whether a separator between begin and end follows a word a message-text key ends with."""
-    tails, endings = _BODY_KEY_TAILS, _BODY_KEY_ENDINGS
-    for separator in ("=", ":"):
-        at = low.find(separator, begin, end)
-        while at >= 0:
-            key_end = at
-            if low[key_end - 1] in _KEY_PADDING:
-                while key_end > begin and low[key_end - 1] in " \t":
-                    key_end -= 1
-                if key_end > begin and low[key_end - 1] in "\"'":
-                    key_end -= 1
-                    if key_end > begin and low[key_end - 1] == "\\":
-                        key_end -= 1
-            if key_end - begin > 1 and low[key_end - 2:key_end] in tails and low.endswith(endings, begin, key_end):
-                return True
-            at = low.find(separator, at + 1, end)
+    message text must not count for it). A key is followed by its separator (= or :), so a line
+    without one holds none."""
+    if "=" not in low and ":" not in low:
+        return False
+    backwards = low[::-1]
+    if '"' in low or "'" in low:
+        return _body_key_between(low, 0, len(low), backwards)
+    for hit in hits:
+        start = hit[0]
+        if low.startswith("code", start) or low.startswith("code", start + 1):
+            return _body_key_between(low, 0, len(low), backwards)
+    for hit in hits:
+        start = hit[0]
+        begin = low.rfind("&", 0, start) + 1
+        if start - begin > _SHORTEST_ENDING and _body_key_between(low, begin, start, backwards):
+            return True
     return False
 
 
-_KEY_PADDING = frozenset(" \t\"'")
+def _body_key_between(low: str, begin: int, end: int, backwards: str | None = None) -> bool:
+    """Whether a separator between begin and end follows a word a message-text key ends with (the
+    key within begin..end too). ``backwards``: low reversed, when the caller has it already."""
+    length = len(low)
+    return _BODY_KEY_BEFORE_SEPARATOR.search(low[::-1] if backwards is None else backwards,
+                                             length - end, length - begin) is not None
 
 
 _KEY_CHARSET = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
@@ -497,6 +494,8 @@ class Rules:
         groups = _trigger_groups(labels)
         words = sorted({word for group in groups for word in group}, key=lambda word: (-len(word), word))
         self.label_words = tuple(words)
+        # The same words in one pattern, for a text already folded (one search: quicker than a search per word).
+        self._label_word_search = re.compile("|".join(re.escape(word) for word in words) or "(?!)").search
         self.label_triggers_bytes = tuple(
             re.compile(b"|".join(re.escape(word.encode()) for word in sorted(group, key=lambda w: (-len(w), w))))
             for group in groups if all(word.isascii() for word in group))
@@ -511,7 +510,7 @@ class Rules:
 
     def may_hold_label(self, folded: str) -> bool:
         """Whether a folded text holds a word every label has one of (substring searches: quick)."""
-        return any(word in folded for word in self.label_words)
+        return self._label_word_search(folded) is not None
 
     # --- one text ---------------------------------------------------------------------------------
     def hits(self, text: str, include_unknown: bool, numeric: bool = True, labels: bool = True,
