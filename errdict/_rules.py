@@ -685,23 +685,25 @@ def _within(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 def _trigger_groups(labels: list[str]) -> list[list[str]]:
     """Long, uncommon words such that every label holds one, in groups sharing their first two
-    letters (a label of common or short words only: its longest word). The greedy cover takes first
-    the prefix that covers the most labels, so that there are few groups: few passes over a block."""
+    letters (a label of common or short words only: its longest word). Each group is one pass over a
+    block, so the cover keeps the groups few: a label of common words only opens its group first; then,
+    greedily, a prefix already searched for is taken before a new one (it costs no pass), and among new
+    ones the prefix that covers the most labels."""
     words_of = {label: {word for word in re.findall(r"\w+", label) if len(word) >= 4 and word not in _COMMON_WORDS}
                 for label in labels}
     groups: dict[str, set[str]] = {}
     uncovered = set(labels)
+    for label in sorted(labels):
+        if not words_of[label]:
+            word = max(sorted(re.findall(r"\w+", label)), key=len, default="") or label
+            groups.setdefault(word[:2], set()).add(word)
+            uncovered.discard(label)
     while uncovered:
         labels_by_prefix: dict[str, set[str]] = {}
         for label in uncovered:
             for word in words_of[label]:
                 labels_by_prefix.setdefault(word[:2], set()).add(label)
-        if not labels_by_prefix:  # labels of short or common words only: their longest word
-            for label in uncovered:
-                word = max(sorted(re.findall(r"\w+", label)), key=len, default="") or label
-                groups.setdefault(word[:2], set()).add(word)
-            break
-        prefix = max(sorted(labels_by_prefix), key=lambda p: len(labels_by_prefix[p]))
+        prefix = max(sorted(labels_by_prefix), key=lambda p: (p in groups, len(labels_by_prefix[p])))
         for label in labels_by_prefix[prefix]:
             groups.setdefault(prefix, set()).add(max(sorted(w for w in words_of[label] if w[:2] == prefix), key=len))
         uncovered -= labels_by_prefix[prefix]

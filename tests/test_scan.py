@@ -19,10 +19,13 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from thorough import examples
 
 import errdict
 from entries import compiled_catalog, entry_text, reference_text
-from errdict import _stream
+from errdict import _rules, _stream
 from errdict._finding import Finding
 from errdict._rules import Rules
 from errdict._scan import StreamStats, rules_for, scan, scan_stream, summarize, summarize_file
@@ -390,6 +393,30 @@ def test_label_words_cover_every_label_in_few_passes():
         assert any(pattern.search(alias.encode()) for pattern in rules.label_triggers_bytes), alias
         assert rules.may_hold_label(alias), alias
     assert len(rules.label_triggers_bytes) < len(CATALOG.aliases())
+
+
+def test_label_cover_takes_a_prefix_already_searched_before_a_new_one():
+    """A label of common words only is found by its longest word ("invalid"); a label that could be
+    found by "inactive" or by "exist" then shares that pass instead of opening one for "exist"."""
+    groups = _rules._trigger_groups(['invalid "to" phone number', "user inactive/number does not exist"])
+    assert groups == [["inactive", "invalid"]]
+    groups = _rules._trigger_groups(["the number does not exist", "user inactive/number does not exist"])
+    assert groups == [["exist"]]  # one word covers both: one pass
+
+
+_LABEL_WORDS = ["invalid", "number", "phone", "inactive", "exist", "carrier", "campaign", "suspended", "stop",
+                "to", "a2p", "region", "receive", "free", "toll", "not", "the", "sms"]
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_LABEL_WORDS), min_size=1, max_size=5).map(" ".join),
+                min_size=1, max_size=12, unique=True))
+def test_label_cover_finds_every_label_property(labels):
+    groups = _rules._trigger_groups(labels)
+    words = [word for group in groups for word in group]
+    assert all(any(word in label for word in words) for label in labels)
+    assert all(len({word[:2] for word in group}) == 1 for group in groups)  # one literal prefix per pass
+    assert len(groups) <= len(labels)
 
 
 # --- a large file: ranges of lines in parallel ---------------------------------------------------------
