@@ -404,6 +404,13 @@ def test_label_cover_takes_a_prefix_already_searched_before_a_new_one():
     assert groups == [["exist"]]  # one word covers both: one pass
 
 
+def test_label_cover_prefers_a_word_whose_first_letter_is_rare():
+    """A pass stops at every occurrence of its first letter: "want" and "verified" are quicker to look
+    for than "enabled" and "free" (e and f are hex digits, in every ID of a log)."""
+    assert _rules._trigger_groups(["do not want sms/dnd enabled"]) == [["want"]]
+    assert _rules._trigger_groups(["toll free number not verified"]) == [["verified"]]
+
+
 _LABEL_WORDS = ["invalid", "number", "phone", "inactive", "exist", "carrier", "campaign", "suspended", "stop",
                 "to", "a2p", "region", "receive", "free", "toll", "not", "the", "sms"]
 
