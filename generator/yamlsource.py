@@ -185,6 +185,14 @@ def _line_col(buffer: str | bytes, offset: int) -> tuple[int, int]:
     return line, offset - (buffer.rfind(newline, 0, offset) + 1) + 1
 
 
+# Characters YAML 1.1 reads as line breaks besides \n and \r\n: with one in a file, the parser's line numbers
+# would not be the editor's (nor those of every other problem here), so the file is refused before parsing.
+_ODD_LINE_BREAKS = {"\r": "a carriage return not followed by a newline (a classic Mac line ending)",
+                    "\x85": "a next-line character (U+0085)", "\u2028": "a line separator (U+2028)",
+                    "\u2029": "a paragraph separator (U+2029)"}
+_ODD_LINE_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+
+
 def parse_entry_text(file: str, raw: bytes) -> ParsedEntry:
     """Turn the bytes of one entry file into a ParsedEntry. Never raises on bad input."""
     parsed = ParsedEntry(file)
@@ -205,6 +213,11 @@ def parse_entry_text(file: str, raw: bytes) -> ParsedEntry:
     tab = text.find("\t")
     if tab >= 0:
         return fail(*_line_col(text, tab), "tab character; YAML entries are indented with spaces only")
+    odd_break = _ODD_LINE_BREAK.search(text)
+    if odd_break is not None:
+        name = _ODD_LINE_BREAKS[odd_break.group()]
+        return fail(*_line_col(text, odd_break.start()),
+                    f"{name}; YAML reads it as a line break, editors and this report do not: end lines with \\n only")
     if not text.strip():
         return fail(1, 1, "empty file; an entry is a mapping of fields (see generator/entry.schema.json)")
     try:

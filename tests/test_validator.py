@@ -181,6 +181,22 @@ CASES = {
     "tab indentation": (
         entry_text(**{"level: error": "level:\terror"}),
         [f"{F}:5:7: tab character; YAML entries are indented with spaces only"]),
+    "a next-line character (YAML reads it as a line break)": (
+        entry_text(**{"level: error": "level: err\x85or"}),
+        [f"{F}:5:11: a next-line character (U+0085); YAML reads it as a line break, editors and this report do "
+         "not: end lines with \\n only"]),
+    "a line separator": (
+        entry_text(**{"level: error": "level: error\u2028"}),
+        [f"{F}:5:13: a line separator (U+2028); YAML reads it as a line break, editors and this report do not: "
+         "end lines with \\n only"]),
+    "a paragraph separator": (
+        entry_text(**{"level: error": "\u2029level: error"}),
+        [f"{F}:5:1: a paragraph separator (U+2029); YAML reads it as a line break, editors and this report do "
+         "not: end lines with \\n only"]),
+    "a carriage return alone": (
+        entry_text(**{"level: error": "level: error\rproduct: x"}),
+        [f"{F}:5:13: a carriage return not followed by a newline (a classic Mac line ending); YAML reads it as a "
+         "line break, editors and this report do not: end lines with \\n only"]),
     "invalid YAML": (
         entry_text(**{"level: error": "level: [error"}),
         [f"{F}:6:8: invalid YAML: did not find expected ',' or ']'"]),

@@ -199,3 +199,10 @@ def test_hostile_keys_reach_the_problem_line_escaped():
     assert [str(p) for p in parsed.problems] == [
         f"{F}:4:1: k: duplicate key (first set at line 3); YAML would silently keep only the last one"]
     assert "\x1b]0;owned\x07" in parsed.data
+
+
+def test_windows_line_endings_read_like_newlines():
+    """\r\n is an ordinary line end (only a \r alone, U+0085, U+2028 and U+2029 are refused)."""
+    parsed = parse_entry_text(F, entry_text().replace("\n", "\r\n").encode())
+    assert parsed.problems == []
+    assert parsed.data["code"] == 21610 and parsed.data["causes"] == ["The first cause.", "The second cause."]
