@@ -7,7 +7,9 @@ import copy
 import csv
 import io
 import json
+import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import jsonschema
 import markdown
@@ -289,3 +291,13 @@ def test_bad_guidance_is_refused_with_its_file(tmp_path):
         tree.read_guidance(bad)
     message = str(caught.value)
     assert "not-a-product: not a product" in message and "voice: no guidance" in message and "<script>" in message
+
+
+def test_the_load_time_row_limit_of_the_style_sheet_is_the_script_s():
+    """errdict.css keeps the index rows the filter will not show out of the first layout: its
+    `tr:nth-child(n+K)` must be the script's LIMIT + 1, or rows would flash or go missing on load."""
+    assets = Path(__file__).resolve().parent.parent / "docs" / "assets"
+    limit = re.search(r"var LIMIT = (\d+);", (assets / "errdict.js").read_text())
+    style = (assets / "errdict.css").read_text()
+    hidden_from = re.findall(r"errdict-wired\) > tbody > tr:nth-child\(n\+(\d+)\)", style)
+    assert limit and hidden_from == [str(int(limit.group(1)) + 1)]

@@ -191,7 +191,9 @@
 
   // The table shows the first LIMIT matching rows (all of them when the page has no script) and a
   // button to show every match: laying out thousands of rows would make a keystroke take well over
-  // 50 ms. The rows beyond LIMIT leave the table when the page loads, before anyone types.
+  // 50 ms. The rows beyond LIMIT leave the table when the page loads, before anyone types; until then
+  // errdict.css keeps them out of the layout (its rule `tr:nth-child(n+101)` is LIMIT + 1), so that the
+  // page is not laid out with every row first.
   var LIMIT = 100;
 
   function wireTable(table) {
@@ -292,6 +294,7 @@
       th.addEventListener("click", sort);
       th.addEventListener("keydown", function (event) { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); sort(); } });
     });
+    table.classList.add("errdict-wired");  // the script holds the rows now: the style sheet stops hiding any
   }
 
   /* --- copy the customer text ------------------------------------------------------------------- */

@@ -159,9 +159,20 @@ def test_a_broad_filter_shows_the_first_matches_and_a_button_for_all_of_them(pag
     assert rows.count() == 100 and page.inner_text("p.errdict-more button") == "Show all 2809 codes"
     page.click("p.errdict-more button")
     assert rows.count() == 2809 and not page.locator("p.errdict-more").is_visible()
+    assert rows.nth(100).is_visible() and rows.last.is_visible()  # the load-time style holds none back now
     codes = [int(code) for code in page.eval_on_selector_all(
         "table.errdict-codes tbody tr td:first-child", "cells => cells.map(c => c.textContent)")]
     assert codes == sorted(errdict.default_catalog().codes())  # every row back, in order
+
+
+def test_without_the_script_the_index_shows_every_row(browser, base_url):
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(f"{base_url}codes/")
+    rows = tab.locator("table.errdict-codes tbody tr")
+    assert rows.count() == len(errdict.default_catalog().codes())
+    assert rows.nth(100).is_visible() and rows.last.is_visible()
+    context.close()
 
 
 def test_a_product_page_can_be_filtered_too(page, base_url):
