@@ -351,25 +351,24 @@ def _may_be_in_body(low: str, hits: list[Hit]) -> bool:
         return False
     backwards = low[::-1]
     if '"' in low or "'" in low:
-        return _body_key_between(low, 0, len(low), backwards)
+        return _body_key_between(backwards, 0, len(low))
     for hit in hits:
         start = hit[0]
         if low.startswith("code", start) or low.startswith("code", start + 1):
-            return _body_key_between(low, 0, len(low), backwards)
+            return _body_key_between(backwards, 0, len(low))
     for hit in hits:
         start = hit[0]
         begin = low.rfind("&", 0, start) + 1
-        if start - begin > _SHORTEST_ENDING and _body_key_between(low, begin, start, backwards):
+        if start - begin > _SHORTEST_ENDING and _body_key_between(backwards, begin, start):
             return True
     return False
 
 
-def _body_key_between(low: str, begin: int, end: int, backwards: str | None = None) -> bool:
-    """Whether a separator between begin and end follows a word a message-text key ends with (the
-    key within begin..end too). ``backwards``: low reversed, when the caller has it already."""
-    length = len(low)
-    return _BODY_KEY_BEFORE_SEPARATOR.search(low[::-1] if backwards is None else backwards,
-                                             length - end, length - begin) is not None
+def _body_key_between(backwards: str, begin: int, end: int) -> bool:
+    """Whether a separator between begin and end of a text follows a word a message-text key ends with
+    (the key within begin..end too). ``backwards``: the text reversed, positions those of the text."""
+    length = len(backwards)
+    return _BODY_KEY_BEFORE_SEPARATOR.search(backwards, length - end, length - begin) is not None
 
 
 _KEY_CHARSET = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
@@ -456,7 +455,7 @@ def _key_kind(line: str, start: int, match: re.Match[str]) -> str:
     return "log-line"
 
 
-# Words too common in logs to tell that a line may hold a label (see Rules.label_words).
+# Words too common in logs to tell that a line may hold a label (see _trigger_groups).
 _COMMON_WORDS = _words(
     "message messages messaging number numbers account phone sms mms the not from this for with and are "
     "has have does your user send sent valid status service error failed invalid")
@@ -493,7 +492,6 @@ class Rules:
         # group of words sharing their first two letters, which the regex engine skips to quickly.
         groups = _trigger_groups(labels)
         words = sorted({word for group in groups for word in group}, key=lambda word: (-len(word), word))
-        self.label_words = tuple(words)
         # The same words in one pattern, for a text already folded (one search: quicker than a search per word).
         self._label_word_search = re.compile("|".join(re.escape(word) for word in words) or "(?!)").search
         self.label_triggers_bytes = tuple(

@@ -185,12 +185,18 @@ def _line_col(buffer: str | bytes, offset: int) -> tuple[int, int]:
     return line, offset - (buffer.rfind(newline, 0, offset) + 1) + 1
 
 
-# Characters YAML 1.1 reads as line breaks besides \n and \r\n: with one in a file, the parser's line numbers
-# would not be the editor's (nor those of every other problem here), so the file is refused before parsing.
-_ODD_LINE_BREAKS = {"\r": "a carriage return not followed by a newline (a classic Mac line ending)",
-                    "\x85": "a next-line character (U+0085)", "\u2028": "a line separator (U+2028)",
-                    "\u2029": "a paragraph separator (U+2029)"}
-_ODD_LINE_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+# Characters refused before parsing, each with its problem: a tab (YAML indents with spaces), and those
+# YAML 1.1 reads as line breaks besides \n and \r\n, with which the parser's line numbers would not be
+# the editor's (nor those of every other problem here).
+_NOT_A_LINE_BREAK = "YAML reads it as a line break, editors and this report do not: end lines with \\n only"
+_REFUSED_CHARACTERS = {
+    "\t": "tab character; YAML entries are indented with spaces only",
+    "\r": f"a carriage return not followed by a newline (a classic Mac line ending); {_NOT_A_LINE_BREAK}",
+    "\x85": f"a next-line character (U+0085); {_NOT_A_LINE_BREAK}",
+    "\u2028": f"a line separator (U+2028); {_NOT_A_LINE_BREAK}",
+    "\u2029": f"a paragraph separator (U+2029); {_NOT_A_LINE_BREAK}",
+}
+_REFUSED_CHARACTER = re.compile("\t|\r(?!\n)|[\x85\u2028\u2029]")
 
 
 def parse_entry_text(file: str, raw: bytes) -> ParsedEntry:
@@ -210,14 +216,10 @@ def parse_entry_text(file: str, raw: bytes) -> ParsedEntry:
                     f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
     if text.startswith("\ufeff"):
         return fail(1, 1, "starts with a byte-order mark; save the file as UTF-8 without BOM")
-    tab = text.find("\t")
-    if tab >= 0:
-        return fail(*_line_col(text, tab), "tab character; YAML entries are indented with spaces only")
-    odd_break = _ODD_LINE_BREAK.search(text)
-    if odd_break is not None:
-        name = _ODD_LINE_BREAKS[odd_break.group()]
-        return fail(*_line_col(text, odd_break.start()),
-                    f"{name}; YAML reads it as a line break, editors and this report do not: end lines with \\n only")
+    # a look for each character first (quick), the pattern only where one is (a \r\n file, a bad entry)
+    refused = _REFUSED_CHARACTER.search(text) if any(char in text for char in _REFUSED_CHARACTERS) else None
+    if refused is not None:
+        return fail(*_line_col(text, refused.start()), _REFUSED_CHARACTERS[refused.group()])
     if not text.strip():
         return fail(1, 1, "empty file; an entry is a mapping of fields (see generator/entry.schema.json)")
     try:
